@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot numeric loops need `-Ounchecked`; cross-module optimization lets generic
+/// kernels (Float for training, Double for tests) specialize across modules.
+let optimized: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "se3",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "se3", targets: ["se3"]),
+        .library(name: "SE3", targets: ["SE3Math", "SE3Tensor", "SE3Layers", "SE3Models",
+                                        "SE3HDF5", "SE3Data", "SE3Distributed", "SE3Train"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // C shims: a module map and a header each, nothing else.
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // math (irreps, SH, CG, Wigner-D; no tensors)
+        .target(name: "SE3Math", dependencies: [], swiftSettings: optimized),
+        // tensors and autodiff
+        .target(name: "SE3Tensor", dependencies: ["CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+                swiftSettings: optimized),
+        // equivariant layers
+        .target(name: "SE3Layers", dependencies: ["SE3Math", "SE3Tensor"], swiftSettings: optimized),
+        // models
+        .target(name: "SE3Models", dependencies: ["SE3Layers"], swiftSettings: optimized),
+        // data: HDF5 wrapper, datasets, graphs
+        .target(name: "SE3HDF5", dependencies: ["CHDF5"], swiftSettings: optimized),
+        .target(name: "SE3Data", dependencies: ["SE3HDF5"], swiftSettings: optimized),
+        // distributed: MPI behind a Communicator protocol
+        .target(name: "SE3Distributed", dependencies: ["CMPI"], swiftSettings: optimized),
+        // training uses them all
+        .target(name: "SE3Train", dependencies: ["SE3Models", "SE3Data", "SE3Distributed", "SE3HDF5", "Yams"],
+                swiftSettings: optimized),
+        // the CLI is a thin leaf
+        .executableTarget(name: "se3", dependencies: [
+            "SE3Train", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimized),
+
+        .testTarget(name: "SE3MathTests", dependencies: ["SE3Math"]),
+        .testTarget(name: "SE3TensorTests", dependencies: ["SE3Tensor"]),
+        .testTarget(name: "SE3LayersTests", dependencies: ["SE3Layers"]),
+        .testTarget(name: "SE3ModelsTests", dependencies: ["SE3Models"]),
+        .testTarget(name: "SE3DataTests", dependencies: ["SE3Data"]),
+        .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed"]),
+        .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train"]),
+        .testTarget(name: "se3CLITests", dependencies: []),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,6 @@
+import XCTest
+import Foundation
+
+final class CLITests: XCTestCase {
+    func testPlaceholder() { XCTAssertTrue(true) }
+}
