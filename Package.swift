@@ -45,7 +45,8 @@ let package = Package(
                 swiftSettings: optimized),
         // the CLI is a thin leaf
         .executableTarget(name: "se3", dependencies: [
-            "SE3Train", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SE3Train", "SE3Data", "SE3Distributed", "SE3Models", "SE3Layers", "SE3Math", "SE3Tensor",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimized),
 
         .testTarget(name: "SE3MathTests", dependencies: ["SE3Math"]),
