@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import SE3Models
 
 /// A whole training configuration, decoded from `configs/*.yaml`, validated once, and passed
 /// down as sub-configs (`model`, `data`, `targets`, `training`, `checkpoint`, `distributed`).
@@ -33,7 +34,11 @@ public struct TrainConfig: Codable, Equatable {
 
     /// Checks every value once; errors name the file and the key.
     public func validate(file: String) throws {
-        try model.validate(file: file)
+        do {
+            try model.validate(file: file)
+        } catch let e as ModelConfigError {
+            throw ConfigError(file: e.file, key: e.key, e.message)
+        }
         try data.validate(file: file)
         guard !targets.isEmpty else { throw ConfigError(file: file, key: "targets", "must list at least one target") }
         var seen = Set<String>()

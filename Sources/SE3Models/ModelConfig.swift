@@ -65,8 +65,8 @@ public struct ModelConfig: Codable, Equatable {
     /// Known architectures.
     public static let knownModels = ["tfn"]
 
-    func validate(file: String) throws {
-        func fail(_ key: String, _ m: String) -> ConfigError { ConfigError(file: file, key: "model.\(key)", m) }
+    public func validate(file: String) throws {
+        func fail(_ key: String, _ m: String) -> ModelConfigError { ModelConfigError(file: file, key: "model.\(key)", m) }
         guard Self.knownModels.contains(name) else {
             throw fail("name", "unknown model '\(name)'; known: \(Self.knownModels.joined(separator: ", "))")
         }

@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Set by SIGTERM / SIGINT. The trainer polls it after each step (combined across ranks with an
+/// allreduce-max so every rank stops at the same step), writes a checkpoint and exits 0.
+nonisolated(unsafe) private var stopFlag: sig_atomic_t = 0
+
+public enum StopSignal {
+    /// Installs handlers for SIGTERM and SIGINT that only set a flag.
+    public static func install() {
+        signal(SIGTERM) { _ in stopFlag = 1 }
+        signal(SIGINT) { _ in stopFlag = 1 }
+    }
+
+    /// True once SIGTERM or SIGINT has been received.
+    public static var requested: Bool { stopFlag != 0 }
+
+    /// For tests: set or clear the flag.
+    public static func set(_ value: Bool) { stopFlag = value ? 1 : 0 }
+}
