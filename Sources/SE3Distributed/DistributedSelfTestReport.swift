@@ -20,6 +20,21 @@ public struct DistributedSelfTestReport: Equatable {
     /// Names of this rank's failed checks.
     public var failures: [String]
 
+    public init(rank: Int, size: Int, ok: Bool, checks: Int, count: Int, floatSum: Double, doubleSum: Double,
+                doubleMax: Double, gathered: Int, broadcast: String, failures: [String]) {
+        self.rank = rank
+        self.size = size
+        self.ok = ok
+        self.checks = checks
+        self.count = count
+        self.floatSum = floatSum
+        self.doubleSum = doubleSum
+        self.doubleMax = doubleMax
+        self.gathered = gathered
+        self.broadcast = broadcast
+        self.failures = failures
+    }
+
     /// `{"rank":r,"size":s,"ok":true,"checks":…,"count":…,"floatSum":…,"doubleSum":…,
     /// "doubleMax":…,"gathered":…,"broadcast":"…","failures":[…]}` (keys in this order).
     public var jsonLine: String {
