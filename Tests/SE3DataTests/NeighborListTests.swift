@@ -206,6 +206,10 @@ final class NeighborListTests: XCTestCase {
         XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(positions: pos, cell: nil, pbc: SIMD3(1, 0, 0)) }, "cell")
         let tiny = [SIMD3<Double>(1e-4, 0, 0), SIMD3<Double>(0, 1e-4, 0), SIMD3<Double>(0, 0, 1e-4)]
         XCTAssertEqual(field { _ = try NeighborList(cutoff: 5).edges(positions: pos, cell: tiny, pbc: SIMD3(1, 1, 1)) }, "cell")
+        let noCell = Structure(atomicNumbers: [1, 1], positions: pos, cell: nil, pbc: SIMD3(1, 1, 1))
+        XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(for: noCell) }, "cell")
+        let mismatch = Structure(atomicNumbers: [1], positions: pos)
+        XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(for: mismatch) }, "positions")
         // singular cell is fine when not periodic
         XCTAssertNil(field { _ = try NeighborList(cutoff: 2).edges(positions: pos, cell: singular, pbc: SIMD3(0, 0, 0)) })
         XCTAssertEqual(try NeighborList(cutoff: 2).edges(positions: [], cell: nil, pbc: nil).count, 0)
