@@ -135,6 +135,48 @@ final class XYZReaderTests: XCTestCase {
         XCTAssertThrowsError(try XYZReader(path: "/nonexistent/file.xyz"))
     }
 
+    /// Frames written verbatim by `ase.io.write(f, atoms, format="extxyz")` (ASE 3.29) for
+    /// SiC with a SinglePointCalculator (energy, forces, Voigt stress 1...6), info and arrays,
+    /// and a water molecule. Stress [1, 2, 3, 4, 5, 6] (Voigt) was written as the full 3×3.
+    let aseBulk = """
+    2
+    Lattice="4.0 0.0 0.0 0.5 4.0 0.0 0.0 0.0 5.0" Properties=species:S:1:pos:R:3:charges_ref:R:1:forces:R:3 config_type=bulk dipole_moment="0.1 0.2 0.3" energy=-12.5 stress="1.0 6.0 5.0 6.0 2.0 4.0 5.0 4.0 3.0" pbc="T T F"
+    Si       0.00000000       0.00000000       0.00000000       0.50000000       0.10000000      -0.20000000       0.30000000
+    C        1.10000000       1.20000000       1.30000000      -0.50000000      -0.10000000       0.20000000      -0.30000000
+    """
+    let aseWater = """
+    3
+    Properties=species:S:1:pos:R:3:forces:R:3 energy=-14.0 pbc="F F F"
+    H        0.00000000       0.00000000       0.00000000       0.00000000       0.00000000       0.00000000
+    H        0.96000000       0.00000000       0.00000000       0.00000000       0.00000000       0.00000000
+    O       -0.24000000       0.93000000       0.00000000       0.00000000       0.00000000       0.00000000
+    """
+
+    func testFilesWrittenByASE() throws {
+        let r = try XYZReader(text: aseBulk)
+        XCTAssertEqual(r.targets.map { "\($0.level) \($0.name) \($0.kind)" },
+                       ["graph dipole_moment vector", "graph energy scalar", "graph stress rank2",
+                        "atom charges_ref scalar", "atom forces vector"])
+        let s = try XCTUnwrap(r.next())
+        XCTAssertEqual(s.atomicNumbers, [14, 6])
+        XCTAssertEqual(s.pbc, SIMD3(1, 1, 0))
+        XCTAssertEqual(s.cell!, [SIMD3(4, 0, 0), SIMD3(0.5, 4, 0), SIMD3(0, 0, 5)])
+        XCTAssertEqual(s.graphTargets["energy"], [-12.5])
+        XCTAssertEqual(s.atomTargets["charges_ref"], [0.5, -0.5])
+        XCTAssertEqual(s.atomTargets["forces"], [0.1, -0.2, 0.3, -0.1, 0.2, -0.3])
+        // the 9-number stress ASE wrote equals our Voigt expansion of the calculator's [1...6]
+        let voigt = try XYZReader(text: "1\nstress=\"1 2 3 4 5 6\"\nH 0 0 0\n").next()!
+        XCTAssertEqual(s.graphTargets["stress"], voigt.graphTargets["stress"])
+        let w = try XYZReader(text: aseWater).next()!
+        XCTAssertEqual(w.atomicNumbers, [1, 1, 8])
+        XCTAssertNil(w.cell)
+        XCTAssertFalse(w.isPeriodic)
+        // different target sets in one file are rejected at the second frame
+        let both = try XYZReader(text: aseBulk + "\n" + aseWater, name: "mixed.xyz")
+        _ = try both.next()
+        XCTAssertThrowsError(try both.next()) { XCTAssertEqual(($0 as? DataError)?.field, "line 6") }
+    }
+
     func testElementTable() {
         XCTAssertEqual(XYZElements.symbols.count, 118)
         XCTAssertEqual(XYZElements.atomicNumber("Og"), 118)
