@@ -177,6 +177,16 @@ final class XYZReaderTests: XCTestCase {
         XCTAssertThrowsError(try both.next()) { XCTAssertEqual(($0 as? DataError)?.field, "line 6") }
     }
 
+    func testCountFrames() throws {
+        XCTAssertEqual(try XYZReader.countFrames(text: periodic), 2)
+        XCTAssertEqual(try XYZReader.countFrames(text: molecule + "\n" + molecule + "\n"), 2)
+        XCTAssertEqual(try XYZReader.countFrames(text: ""), 0)
+        XCTAssertThrowsError(try XYZReader.countFrames(text: "3\nenergy=1\nH 0 0 0\n", name: "t.xyz")) {
+            XCTAssertEqual(($0 as? DataError)?.field, "line 4")
+        }
+        XCTAssertThrowsError(try XYZReader.countFrames(text: "x\n")) { XCTAssertEqual(($0 as? DataError)?.field, "line 1") }
+    }
+
     func testElementTable() {
         XCTAssertEqual(XYZElements.symbols.count, 118)
         XCTAssertEqual(XYZElements.atomicNumber("Og"), 118)
