@@ -1,6 +1,7 @@
 /// The key=value pairs of an extended-XYZ comment line (line 2 of a frame), parsed as ASE
 /// does: `key=value`, `key = value`, values quoted with "…" (backslash escapes) or '…', or
-/// bracketed with {…} / […]; a bare `key` means `key=T`. Keys keep their order.
+/// bracketed with {…} / […]; a bare `key` means `key=T`. Keys keep their order; a repeated
+/// key keeps its last value.
 struct XYZInfoLine {
     struct Entry {
         var key: String
@@ -57,7 +58,9 @@ struct XYZInfoLine {
                 else if c[i] == "[" { raw = try readBracketed("[", "]") }
                 else { raw = ""; while i < c.count && !c[i].isWhitespace { raw.append(c[i]); i += 1 } }
             }
-            entries.append(Entry(key: key, raw: raw, numbers: XYZInfoLine.numbers(raw), bools: XYZInfoLine.bools(raw)))
+            let entry = Entry(key: key, raw: raw, numbers: XYZInfoLine.numbers(raw), bools: XYZInfoLine.bools(raw))
+            // a repeated key replaces the earlier value (as ASE's dict does), keeping its position
+            if let k = entries.firstIndex(where: { $0.key == key }) { entries[k] = entry } else { entries.append(entry) }
         }
     }
 

@@ -84,14 +84,7 @@ public final class XYZReader {
 
     private func readFrame() throws -> Structure? {
         let frame = framesParsed
-        var found = false
-        while lines.advance() { if !lines.isBlank { found = true; break } }
-        guard found else { return nil }
-        let countLine = lines.lineNumber
-        lines.tokens(into: &tok)
-        guard tok.count == 1, let n = lines.integer(tok[0]), n >= 0 else {
-            throw fail(countLine, "frame \(frame): expected the number of atoms, got '\(lines.text)'")
-        }
+        guard let (n, countLine) = try XYZReader.nextAtomCount(lines, frame: frame, tokens: &tok) else { return nil }
         guard lines.advance() else {
             throw fail(countLine + 1, "truncated file: frame \(frame) ends after its atom-count line")
         }

@@ -82,6 +82,9 @@ final class XYZReaderTests: XCTestCase {
         // Voigt (xx, yy, zz, yz, xz, xy) → row-major symmetric 3×3
         XCTAssertEqual(s.graphTargets["stress"], [1, 6, 5, 6, 2, 4, 5, 4, 3])
         XCTAssertEqual(Set(r.ignoredKeys), ["note", "info"])
+        // a repeated key keeps its last value (ASE semantics), also when the first was not numeric
+        let dup = try XYZReader(text: "1\nenergy=abc energy=2.5\nH 0 0 0\n").next()!
+        XCTAssertEqual(dup.graphTargets, ["energy": [2.5]])
         // explicit key lists
         let o = try XYZReader(text: periodic, options: .init(graphKeys: ["energy"], atomKeys: []))
         XCTAssertEqual(o.targets.map { $0.name }, ["energy"])
