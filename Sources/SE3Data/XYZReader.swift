@@ -201,9 +201,10 @@ public final class XYZReader {
         }
 
         // atom lines
-        var z = [Int32](); z.reserveCapacity(n)
-        var positions = [SIMD3<Double>](); positions.reserveCapacity(n)
-        var atomValues = atomProps.map { p -> [Double] in var a = [Double](); a.reserveCapacity(n * p.count); return a }
+        let reserve = min(n, 1 << 16)  // the count line is user data: do not trust it for allocation
+        var z = [Int32](); z.reserveCapacity(reserve)
+        var positions = [SIMD3<Double>](); positions.reserveCapacity(reserve)
+        var atomValues = atomProps.map { p -> [Double] in var a = [Double](); a.reserveCapacity(reserve * p.count); return a }
         for a in 0..<n {
             guard lines.advance() else {
                 throw fail(lines.lineNumber + 1, "truncated file: frame \(frame) (count on line \(countLine)) declares \(n) atoms, the file ends after \(a)")

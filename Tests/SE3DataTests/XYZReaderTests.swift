@@ -114,6 +114,7 @@ final class XYZReaderTests: XCTestCase {
         assertError(head + "C 0 0 0 0 0 0\nC 1 0 0 0 0 x\n", line: 4, contains: ["forces", "'x'"])
         assertError(head + "C 0 0 0 0 0 0\n", line: 4, contains: ["truncated", "2 atoms"])
         assertError("2\n", line: 2, contains: ["truncated"])
+        assertError("999999999999999\nenergy=1\nH 0 0 0\n", line: 4, contains: ["truncated", "999999999999999 atoms"])
         assertError("two\nenergy=1\n", line: 1, contains: ["number of atoms"])
         assertError(head + "C 0 0 0 0 0 0\nC 1 0 0 0 0 0\n1\nProperties=species:S:1:pos:R:3 energy=1\nC 0 0 0\n",
                     line: 6, contains: ["frame 1", "differ"])
