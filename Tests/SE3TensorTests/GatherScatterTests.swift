@@ -69,3 +69,13 @@ final class GatherScatterTests: XCTestCase {
         XCTAssertLessThan(err, gradTolerance)
     }
 }
+
+final class TensorRowsTests: XCTestCase {
+    func testTensorGatherAndScatterMatchVariableOps() {
+        let a = randomTensor([4, 3], seed: 1), m = randomTensor([5, 3], seed: 2)
+        let idx: [Int32] = [1, 1, 3, 0, 1]
+        let tape = Tape<Double>()
+        XCTAssertEqual(a.gatheringRows(idx), gatherRows(tape.constant(a), indices: idx).value)
+        XCTAssertEqual(m.scatteringAddRows(idx, count: 4), scatterAddRows(tape.constant(m), indices: idx, count: 4).value)
+    }
+}

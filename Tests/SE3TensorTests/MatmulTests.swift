@@ -84,3 +84,45 @@ final class MatmulTests: XCTestCase {
         }
     }
 }
+
+final class BatchedMatmulTests: XCTestCase {
+    func testForwardMatchesPerBatchMatmulSmallAndLarge() {
+        var seed: UInt64 = 500
+        for (bsz, m, k, n) in [(3, 2, 3, 4), (2, 20, 17, 16), (4, 1, 5, 1)] {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    seed += 2
+                    let a = randomTensor(ta ? [bsz, k, m] : [bsz, m, k], seed: seed)
+                    let b = randomTensor(tb ? [bsz, n, k] : [bsz, k, n], seed: seed + 1)
+                    let c = batchedMatmul(a, b, transposeA: ta, transposeB: tb)
+                    XCTAssertEqual(c.shape, [bsz, m, n])
+                    for s in 0..<bsz {
+                        let asl = Tensor(shape: Array(a.shape.dropFirst()), scalars: Array(a.scalars[(s * m * k)..<((s + 1) * m * k)]))
+                        let bsl = Tensor(shape: Array(b.shape.dropFirst()), scalars: Array(b.scalars[(s * k * n)..<((s + 1) * k * n)]))
+                        let ref = matmul(asl, bsl, transposeA: ta, transposeB: tb)
+                        for (x, y) in zip(c.scalars[(s * m * n)..<((s + 1) * m * n)], ref.scalars) {
+                            XCTAssertEqual(x, y, accuracy: 1e-12)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    func testGradients() {
+        var seed: UInt64 = 600
+        for (bsz, m, k, n) in [(3, 2, 3, 4), (2, 16, 16, 17)] {
+            for ta in [false, true] {
+                for tb in [false, true] {
+                    seed += 2
+                    let a = randomTensor(ta ? [bsz, k, m] : [bsz, m, k], seed: seed)
+                    let b = randomTensor(tb ? [bsz, n, k] : [bsz, k, n], seed: seed + 1)
+                    let err = GradientCheck.check(inputs: [a, b]) { tape, v in
+                        weightedSum(tape, batchedMatmul(v[0], v[1], transposeA: ta, transposeB: tb))
+                    }
+                    XCTAssertLessThan(err, gradTolerance, "b=\(bsz) m=\(m) k=\(k) n=\(n) ta=\(ta) tb=\(tb)")
+                }
+            }
+        }
+    }
+}
