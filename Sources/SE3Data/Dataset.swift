@@ -51,6 +51,9 @@ public final class Dataset: StructureSource {
         statistics = first.statistics
     }
 
+    /// Closes every shard file now (later reads throw).
+    public func close() { for s in shards { s.close() } }
+
     /// The shard and local index of global structure `index` (0 ≤ index < count).
     public func location(of index: Int) throws -> (shard: Int, local: Int) {
         guard index >= 0, index < count else {
