@@ -34,7 +34,12 @@ public final class DatasetShard: StructureSource {
     /// Rows per block when streaming through atom data during validation.
     static let validationBlock = 1 << 16
 
-    public init(path: String, validateContents: Bool = true) throws {
+    public convenience init(path: String, validateContents: Bool = true) throws {
+        try self.init(path: path, validateContents: validateContents, loadStatistics: true)
+    }
+
+    /// `loadStatistics: false` skips `/statistics` (used to replace damaged statistics).
+    init(path: String, validateContents: Bool, loadStatistics: Bool) throws {
         self.path = path
         let f = try HDF5File(path: path, mode: .readOnly)
         file = f
@@ -176,7 +181,7 @@ public final class DatasetShard: StructureSource {
         }
         targets = infos
         targetData = datas
-        statistics = try DatasetStatistics.read(from: f, targets: infos)
+        statistics = loadStatistics ? try DatasetStatistics.read(from: f, targets: infos) : nil
 
         if validateContents { try validateAtoms() }
     }
