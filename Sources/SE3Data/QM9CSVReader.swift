@@ -18,6 +18,19 @@ final class QM9CSVReader {
     private let columnCount: Int
     private var fields: [Range<Int>] = []
     private var numbers: [Double] = []
+    /// NUL-terminated copy of one number token for `strtod`.
+    private let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64)
+    /// Atomic number by lower-cased one- or two-letter symbol packed as `b0 | b1 << 8`.
+    private static let symbolTable: [UInt16: Int32] = {
+        var t: [UInt16: Int32] = [:]
+        for z in 1...118 {
+            let b = Array(DatasetElements.symbols[z].lowercased().utf8)
+            t[UInt16(b[0]) | (b.count > 1 ? UInt16(b[1]) << 8 : 0)] = Int32(z)
+        }
+        return t
+    }()
+
+    deinit { scratch.deallocate() }
 
     static let required = ["Index", "N_atoms", "Elements", "XYZ_Ang", "Mulliken_pop"] + QM9Importer.columns.map(\.column)
 
@@ -76,11 +89,12 @@ final class QM9CSVReader {
     }
 
     /// Parses every number in `range` (separated by `[`, `]`, `,` or spaces) into `out`.
-    private static func parseNumbers(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Double],
-                                     path: String, field: String) throws {
+    /// `field()` names the line and column and is only evaluated for an error.
+    private func parseNumbers(_ line: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, into out: inout [Double],
+                              field: () -> String) throws {
         out.removeAll(keepingCapacity: true)
         var i = range.lowerBound
-        var scratch = [CChar](repeating: 0, count: 64)
+        let scratchCount = 64
         while i < range.upperBound {
             let c = line[i]
             if c == 91 || c == 93 || c == 44 || c == 32 || c == 9 { i += 1; continue } // [ ] , space tab
@@ -91,20 +105,17 @@ final class QM9CSVReader {
                 j += 1
             }
             let len = j - i
-            guard len < scratch.count else {
-                throw DataError(file: path, field: field, "number token too long")
+            guard len < scratchCount else {
+                throw DataError(file: path, field: field(), "number token too long")
             }
-            let value: Double = scratch.withUnsafeMutableBufferPointer { s -> Double in
-                for k in 0..<len { s[k] = CChar(bitPattern: line[i + k]) }
-                s[len] = 0
-                var end: UnsafeMutablePointer<CChar>? = nil
-                let v = strtod(s.baseAddress!, &end)
-                if let e = end, e - s.baseAddress! == len { return v }
-                return .nan
-            }
+            for k in 0..<len { scratch[k] = CChar(bitPattern: line[i + k]) }
+            scratch[len] = 0
+            var end: UnsafeMutablePointer<CChar>? = nil
+            var value = strtod(scratch, &end)
+            if end.map({ $0 - scratch != len }) ?? true { value = .nan }
             guard value.isFinite else {
                 let token = String(decoding: UnsafeBufferPointer(rebasing: line[i..<j]), as: UTF8.self)
-                throw DataError(file: path, field: field, "\"\(token)\" is not a finite number")
+                throw DataError(file: path, field: field(), "\"\(token)\" is not a finite number")
             }
             out.append(value)
             i = j
@@ -127,7 +138,7 @@ final class QM9CSVReader {
             func field(_ name: String) -> String { "line \(number), column \(name)" }
             func range(_ name: String) -> Range<Int> { fields[column[name] ?? 0] }
             func scalar(_ name: String) throws -> Double {
-                try QM9CSVReader.parseNumbers(line, range(name), into: &numbers, path: path, field: field(name))
+                try parseNumbers(line, range(name), into: &numbers, field: { field(name) })
                 guard numbers.count == 1 else {
                     throw DataError(file: path, field: field(name), "expected one number, found \"\(text(line, range(name)))\"")
                 }
@@ -154,9 +165,14 @@ final class QM9CSVReader {
                 if c == 39 || c == 34 { // ' or "
                     var j = i + 1
                     while j < er.upperBound && line[j] != c { j += 1 }
-                    let symbol = text(line, (i + 1)..<j)
-                    guard let zi = DatasetElements.atomicNumber(symbol) else {
-                        throw DataError(file: path, field: field("Elements"), "unknown element symbol \"\(symbol)\"")
+                    let len = j - i - 1
+                    var key: UInt16 = 0
+                    if len == 1 || len == 2 {
+                        key = UInt16(line[i + 1] | 0x20)
+                        if len == 2 { key |= UInt16(line[i + 2] | 0x20) << 8 }
+                    }
+                    guard let zi = QM9CSVReader.symbolTable[key] else {
+                        throw DataError(file: path, field: field("Elements"), "unknown element symbol \"\(text(line, (i + 1)..<j))\"")
                     }
                     z.append(zi)
                     i = j + 1
@@ -168,7 +184,7 @@ final class QM9CSVReader {
                 throw DataError(file: path, field: field("Elements"), "\(z.count) elements for N_atoms = \(n)")
             }
 
-            try QM9CSVReader.parseNumbers(line, range("XYZ_Ang"), into: &numbers, path: path, field: field("XYZ_Ang"))
+            try parseNumbers(line, range("XYZ_Ang"), into: &numbers, field: { field("XYZ_Ang") })
             guard numbers.count == 3 * n else {
                 throw DataError(file: path, field: field("XYZ_Ang"), "\(numbers.count) coordinates for N_atoms = \(n), expected \(3 * n)")
             }
@@ -176,7 +192,7 @@ final class QM9CSVReader {
             positions.reserveCapacity(n)
             for a in 0..<n { positions.append(SIMD3(numbers[3 * a], numbers[3 * a + 1], numbers[3 * a + 2])) }
 
-            try QM9CSVReader.parseNumbers(line, range("Mulliken_pop"), into: &numbers, path: path, field: field("Mulliken_pop"))
+            try parseNumbers(line, range("Mulliken_pop"), into: &numbers, field: { field("Mulliken_pop") })
             guard numbers.count == n else {
                 throw DataError(file: path, field: field("Mulliken_pop"), "\(numbers.count) charges for N_atoms = \(n)")
             }
