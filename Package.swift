@@ -29,7 +29,7 @@ let package = Package(
         // math (irreps, SH, CG, Wigner-D; no tensors)
         .target(name: "SE3Math", dependencies: [], swiftSettings: optimized),
         // tensors and autodiff
-        .target(name: "SE3Tensor", dependencies: ["CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+        .target(name: "SE3Tensor", dependencies: ["SE3Math", "CBLAS", .product(name: "Numerics", package: "swift-numerics")],
                 swiftSettings: optimized),
         // equivariant layers
         .target(name: "SE3Layers", dependencies: ["SE3Math", "SE3Tensor"], swiftSettings: optimized),

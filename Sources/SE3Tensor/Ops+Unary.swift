@@ -1,0 +1,101 @@
+import Numerics
+
+/// A scalar function with its derivative, used to build element-wise ops whose
+/// forward and backward loops specialise (no closure call per element).
+@usableFromInline
+protocol UnaryKernel {
+    static func forward<T: TensorScalar>(_ x: T) -> T
+    /// dy/dx given the input x and the output y = forward(x).
+    static func derivative<T: TensorScalar>(x: T, y: T) -> T
+}
+
+@inlinable
+func applyUnary<K: UnaryKernel, T>(_ a: Variable<T>, _: K.Type) -> Variable<T> {
+    let x = a.value
+    let y = x.map { K.forward($0) }
+    return a.tape.custom(value: y, inputs: [a]) { g in
+        [Tensor(shape: g.shape, scalars: zip3Map(g, x, y) { gi, xi, yi in gi * K.derivative(x: xi, y: yi) })]
+    }
+}
+
+/// Numerically stable logistic function 1 / (1 + e^{-x}).
+@inlinable
+func logistic<T: TensorScalar>(_ x: T) -> T {
+    if x >= 0 { return 1 / (1 + T.exp(-x)) }
+    let e = T.exp(x)
+    return e / (1 + e)
+}
+
+@usableFromInline enum SigmoidKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { logistic(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { y * (1 - y) }
+}
+@usableFromInline enum SiLUKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x * logistic(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T {
+        let s = logistic(x)
+        return s * (1 + x * (1 - s))
+    }
+}
+@usableFromInline enum SoftplusKernel: UnaryKernel {
+    /// log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}).
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T {
+        Swift.max(x, 0) + T.log(onePlus: T.exp(-Swift.abs(x)))
+    }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { logistic(x) }
+}
+@usableFromInline enum TanhKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { T.tanh(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 - y * y }
+}
+@usableFromInline enum ReLUKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : 0 }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { x > 0 ? 1 : 0 }
+}
+@usableFromInline enum ExpKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { T.exp(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { y }
+}
+@usableFromInline enum LogKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { T.log(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 / x }
+}
+@usableFromInline enum SqrtKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x.squareRoot() }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 / (2 * y) }
+}
+@usableFromInline enum SquareKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x * x }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { 2 * x }
+}
+@usableFromInline enum AbsKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { Swift.abs(x) }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+}
+@usableFromInline enum ReciprocalKernel: UnaryKernel {
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { 1 / x }
+    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { -y * y }
+}
+
+/// Logistic sigmoid σ(x) = 1/(1+e^{-x}); σ' = σ(1−σ).
+@inlinable public func sigmoid<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SigmoidKernel.self) }
+/// SiLU / swish x·σ(x); derivative σ(x)(1 + x(1−σ(x))).
+@inlinable public func silu<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SiLUKernel.self) }
+/// softplus log(1+e^x) (stable form); derivative σ(x).
+@inlinable public func softplus<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SoftplusKernel.self) }
+/// tanh; derivative 1 − tanh².
+@inlinable public func tanh<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, TanhKernel.self) }
+/// max(x, 0); derivative 1 for x > 0 else 0.
+@inlinable public func relu<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, ReLUKernel.self) }
+/// e^x.
+@inlinable public func exp<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, ExpKernel.self) }
+/// Natural log; derivative 1/x.
+@inlinable public func log<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, LogKernel.self) }
+/// √x; derivative 1/(2√x) (infinite at 0: add an epsilon first where x can vanish).
+@inlinable public func sqrt<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SqrtKernel.self) }
+/// x².
+@inlinable public func square<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SquareKernel.self) }
+/// |x|; derivative sign(x), 0 at 0.
+@inlinable public func abs<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, AbsKernel.self) }
+/// 1/x; derivative −1/x².
+@inlinable public func reciprocal<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, ReciprocalKernel.self) }
