@@ -76,3 +76,40 @@ enum LT {
         return a.maxAbsDifference(b) / scale
     }
 }
+
+extension LT {
+    /// Max error `|a − n| / max(1, |n|)` of the tape gradient w.r.t. `x` against central
+    /// differences, for a scalar `f` built on a tape with `store` (parameters held fixed).
+    static func inputGradientError(_ x: Tensor<Double>, store: ParameterStore<Double>, eps: Double = 1e-6,
+                                   _ f: (Variable<Double>) -> Variable<Double>) -> Double {
+        let saved = store.grads
+        defer { store.grads = saved }
+        let tape = Tape<Double>(store: store)
+        let vx = tape.variable(x)
+        tape.backward(f(vx))
+        let analytic = tape.gradient(vx) ?? Tensor(zeros: x.shape)
+        var worst = 0.0
+        for i in 0..<x.count {
+            var xp = x, xm = x
+            xp.scalars[i] += eps; xm.scalars[i] -= eps
+            let fp = f(LT.tape(store).constant(xp)).scalar
+            let fm = f(LT.tape(store).constant(xm)).scalar
+            let n = (fp - fm) / (2 * eps)
+            worst = max(worst, abs(analytic.scalars[i] - n) / max(1, abs(n)))
+        }
+        return worst
+    }
+}
+
+extension LT {
+    /// Variables hold their tape `unowned`; tapes made inside one expression are kept alive here
+    /// for the (short) life of the test process.
+    nonisolated(unsafe) static var retainedTapes: [Tape<Double>] = []
+
+    static func tape(_ store: ParameterStore<Double>? = nil) -> Tape<Double> {
+        let t = Tape<Double>(store: store)
+        retainedTapes.append(t)
+        if retainedTapes.count > 256 { retainedTapes.removeFirst(128) }
+        return t
+    }
+}
