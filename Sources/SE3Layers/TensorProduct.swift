@@ -65,8 +65,16 @@ public enum TensorProduct {
             wv.scalars.withUnsafeBufferPointer { pw in
             out.scalars.withUnsafeMutableBufferPointer { po in
                 guard E > 0 else { return }
-                kernel.forward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                               sharedWeights: shared, edges: 0..<E, out: po.baseAddress!, dst: dst, scale: scale)
+                if C % 8 == 0, let kf = kernel as? TensorProductKernel<Float> {
+                    kf.forwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
+                                      edges: 0..<E, out: rebindMutable(po), dst: dst, scale: Float(scale))
+                } else if C % 8 == 0, let kd = kernel as? TensorProductKernel<Double> {
+                    kd.forwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
+                                      edges: 0..<E, out: rebindMutable(po), dst: dst, scale: Double(scale))
+                } else {
+                    kernel.forward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                   sharedWeights: shared, edges: 0..<E, out: po.baseAddress!, dst: dst, scale: scale)
+                }
             }}}}
         }
         let needX = input.requiresGrad, needY = filter.requiresGrad, needW = weights.requiresGrad
@@ -84,9 +92,19 @@ public enum TensorProduct {
                 withOptionalMutablePointer(&gx) { pgx in
                 withOptionalMutablePointer(&gy) { pgy in
                 withOptionalMutablePointer(&gw) { pgw in
-                    kernel.backward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                                    sharedWeights: shared, edges: 0..<E, gOut: pg.baseAddress!, dst: dst,
-                                    scale: scale, gx: pgx, gy: pgy, gw: pgw)
+                    if C % 8 == 0, let kf = kernel as? TensorProductKernel<Float> {
+                        kf.backwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
+                                           edges: 0..<E, gOut: rebind(pg), dst: dst, scale: Float(scale),
+                                           gx: pgx.map(rebindMutable), gy: pgy.map(rebindMutable), gw: pgw.map(rebindMutable))
+                    } else if C % 8 == 0, let kd = kernel as? TensorProductKernel<Double> {
+                        kd.backwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
+                                           edges: 0..<E, gOut: rebind(pg), dst: dst, scale: Double(scale),
+                                           gx: pgx.map(rebindMutable), gy: pgy.map(rebindMutable), gw: pgw.map(rebindMutable))
+                    } else {
+                        kernel.backward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                        sharedWeights: shared, edges: 0..<E, gOut: pg.baseAddress!, dst: dst,
+                                        scale: scale, gx: pgx, gy: pgy, gw: pgw)
+                    }
                 }}}}}}}
             }
             return [gx, gy, gw]
@@ -110,4 +128,20 @@ func withIndexPointers<R>(_ a: [Int32]?, _ b: [Int32]?,
 func withOptionalMutablePointer<T, R>(_ t: inout Tensor<T>?, _ body: (UnsafeMutablePointer<T>?) -> R) -> R {
     guard t != nil, t!.count > 0 else { return body(nil) }
     return t!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
+}
+
+/// Reinterprets a buffer of `T` as `U` when `T == U` (checked by the caller's dynamic cast).
+@inline(__always)
+func rebind<T, U>(_ p: UnsafeBufferPointer<T>) -> UnsafePointer<U> {
+    UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: U.self)
+}
+
+@inline(__always)
+func rebindMutable<T, U>(_ p: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: U.self)
+}
+
+@inline(__always)
+func rebindMutable<T, U>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
 }
