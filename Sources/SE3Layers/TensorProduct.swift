@@ -58,24 +58,21 @@ public enum TensorProduct {
         }
         let kernel = TensorProductKernel<T>(plan: plan)
         let xv = input.value, yv = filter.value, wv = weights.value
+        let threads = effectiveThreads(edges: E)
         var out = Tensor<T>(zeros: [outputRows, plan.outputComponents, C])
-        withIndexPointers(sources, destinations) { src, dst in
-            xv.scalars.withUnsafeBufferPointer { px in
-            yv.scalars.withUnsafeBufferPointer { py in
-            wv.scalars.withUnsafeBufferPointer { pw in
-            out.scalars.withUnsafeMutableBufferPointer { po in
-                guard E > 0 else { return }
-                if C % 8 == 0, let kf = kernel as? TensorProductKernel<Float> {
-                    kf.forwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
-                                      edges: 0..<E, out: rebindMutable(po), dst: dst, scale: Float(scale))
-                } else if C % 8 == 0, let kd = kernel as? TensorProductKernel<Double> {
-                    kd.forwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
-                                      edges: 0..<E, out: rebindMutable(po), dst: dst, scale: Double(scale))
-                } else {
-                    kernel.forward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                                   sharedWeights: shared, edges: 0..<E, out: po.baseAddress!, dst: dst, scale: scale)
-                }
-            }}}}
+        if E > 0 {
+            withIndexPointers(sources, destinations) { src, dst in
+                xv.scalars.withUnsafeBufferPointer { px in
+                yv.scalars.withUnsafeBufferPointer { py in
+                wv.scalars.withUnsafeBufferPointer { pw in
+                out.scalars.withUnsafeMutableBufferPointer { po in
+                    // rows of `out` are shared between edge chunks when scattering
+                    parallelChunks(edges: E, threads: threads, outputs: [(po.baseAddress!, po.count, dst != nil)]) { r, o in
+                        kernel.forwardAny(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                          sharedWeights: shared, edges: r, out: o[0]!, dst: dst, scale: scale)
+                    }
+                }}}}
+            }
         }
         let needX = input.requiresGrad, needY = filter.requiresGrad, needW = weights.requiresGrad
         let xShape = input.shape, yShape = filter.shape, wShape = weights.shape
@@ -92,18 +89,16 @@ public enum TensorProduct {
                 withOptionalMutablePointer(&gx) { pgx in
                 withOptionalMutablePointer(&gy) { pgy in
                 withOptionalMutablePointer(&gw) { pgw in
-                    if C % 8 == 0, let kf = kernel as? TensorProductKernel<Float> {
-                        kf.backwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
-                                           edges: 0..<E, gOut: rebind(pg), dst: dst, scale: Float(scale),
-                                           gx: pgx.map(rebindMutable), gy: pgy.map(rebindMutable), gw: pgw.map(rebindMutable))
-                    } else if C % 8 == 0, let kd = kernel as? TensorProductKernel<Double> {
-                        kd.backwardBlocked(x: rebind(px), src: src, y: rebind(py), w: rebind(pw), sharedWeights: shared,
-                                           edges: 0..<E, gOut: rebind(pg), dst: dst, scale: Double(scale),
-                                           gx: pgx.map(rebindMutable), gy: pgy.map(rebindMutable), gw: pgw.map(rebindMutable))
-                    } else {
-                        kernel.backward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                                        sharedWeights: shared, edges: 0..<E, gOut: pg.baseAddress!, dst: dst,
-                                        scale: scale, gx: pgx, gy: pgy, gw: pgw)
+                    // ∂x rows are shared when gathering, shared ∂w always; ∂Y rows are per edge
+                    let outputs: [(UnsafeMutablePointer<T>?, Int, Bool)] = [
+                        (pgx, xShape.reduce(1, *), src != nil),
+                        (pgy, yShape.reduce(1, *), false),
+                        (pgw, wShape.reduce(1, *), shared),
+                    ]
+                    parallelChunks(edges: E, threads: threads, outputs: outputs) { r, o in
+                        kernel.backwardAny(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                           sharedWeights: shared, edges: r, gOut: pg.baseAddress!, dst: dst,
+                                           scale: scale, gx: o[0], gy: o[1], gw: o[2])
                     }
                 }}}}}}}
             }
@@ -130,18 +125,3 @@ func withOptionalMutablePointer<T, R>(_ t: inout Tensor<T>?, _ body: (UnsafeMuta
     return t!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }
 
-/// Reinterprets a buffer of `T` as `U` when `T == U` (checked by the caller's dynamic cast).
-@inline(__always)
-func rebind<T, U>(_ p: UnsafeBufferPointer<T>) -> UnsafePointer<U> {
-    UnsafeRawPointer(p.baseAddress!).assumingMemoryBound(to: U.self)
-}
-
-@inline(__always)
-func rebindMutable<T, U>(_ p: UnsafeMutableBufferPointer<T>) -> UnsafeMutablePointer<U> {
-    UnsafeMutableRawPointer(p.baseAddress!).assumingMemoryBound(to: U.self)
-}
-
-@inline(__always)
-func rebindMutable<T, U>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<U> {
-    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
-}

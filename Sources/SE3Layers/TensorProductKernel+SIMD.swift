@@ -122,3 +122,49 @@ extension TensorProductKernel where T: SIMDScalar {
         }}}}}}}}
     }
 }
+
+extension TensorProductKernel {
+    /// Forward over `edges`, using the register-blocked kernel for Float/Double when
+    /// `channels` is a multiple of 8 and the scalar kernel otherwise.
+    func forwardAny(x: UnsafePointer<T>, src: UnsafePointer<Int32>?, y: UnsafePointer<T>,
+                    w: UnsafePointer<T>, sharedWeights: Bool, edges: Range<Int>,
+                    out: UnsafeMutablePointer<T>, dst: UnsafePointer<Int32>?, scale: T) {
+        if channels % 8 == 0, let k = self as? TensorProductKernel<Float> {
+            k.forwardBlocked(x: cast(x), src: src, y: cast(y), w: cast(w), sharedWeights: sharedWeights,
+                             edges: edges, out: cast(out), dst: dst, scale: Float(scale))
+        } else if channels % 8 == 0, let k = self as? TensorProductKernel<Double> {
+            k.forwardBlocked(x: cast(x), src: src, y: cast(y), w: cast(w), sharedWeights: sharedWeights,
+                             edges: edges, out: cast(out), dst: dst, scale: Double(scale))
+        } else {
+            forward(x: x, src: src, y: y, w: w, sharedWeights: sharedWeights, edges: edges, out: out, dst: dst, scale: scale)
+        }
+    }
+
+    /// Backward over `edges` (same dispatch as `forwardAny`).
+    func backwardAny(x: UnsafePointer<T>, src: UnsafePointer<Int32>?, y: UnsafePointer<T>,
+                     w: UnsafePointer<T>, sharedWeights: Bool, edges: Range<Int>,
+                     gOut: UnsafePointer<T>, dst: UnsafePointer<Int32>?, scale: T,
+                     gx: UnsafeMutablePointer<T>?, gy: UnsafeMutablePointer<T>?, gw: UnsafeMutablePointer<T>?) {
+        if channels % 8 == 0, let k = self as? TensorProductKernel<Float> {
+            k.backwardBlocked(x: cast(x), src: src, y: cast(y), w: cast(w), sharedWeights: sharedWeights, edges: edges,
+                              gOut: cast(gOut), dst: dst, scale: Float(scale),
+                              gx: gx.map { cast($0) }, gy: gy.map { cast($0) }, gw: gw.map { cast($0) })
+        } else if channels % 8 == 0, let k = self as? TensorProductKernel<Double> {
+            k.backwardBlocked(x: cast(x), src: src, y: cast(y), w: cast(w), sharedWeights: sharedWeights, edges: edges,
+                              gOut: cast(gOut), dst: dst, scale: Double(scale),
+                              gx: gx.map { cast($0) }, gy: gy.map { cast($0) }, gw: gw.map { cast($0) })
+        } else {
+            backward(x: x, src: src, y: y, w: w, sharedWeights: sharedWeights, edges: edges, gOut: gOut, dst: dst,
+                     scale: scale, gx: gx, gy: gy, gw: gw)
+        }
+    }
+}
+
+/// Pointer reinterpretation between identical scalar types (after a successful dynamic cast).
+@inline(__always)
+func cast<T, U>(_ p: UnsafePointer<T>) -> UnsafePointer<U> { UnsafeRawPointer(p).assumingMemoryBound(to: U.self) }
+
+@inline(__always)
+func cast<T, U>(_ p: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<U> {
+    UnsafeMutableRawPointer(p).assumingMemoryBound(to: U.self)
+}

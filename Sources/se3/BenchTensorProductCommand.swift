@@ -39,7 +39,7 @@ struct BenchTensorProduct: ParsableCommand {
     @Option(help: "Number of nodes (default: edges / 20).") var nodes: Int?
     @Option(help: "Timed repetitions per mode.") var repeats: Int = 5
     @Option(help: "Random seed.") var seed: UInt64 = 1
-    @Option(help: "OpenBLAS threads (the CG kernel itself is single-threaded).") var threads: Int = 1
+    @Option(help: "Threads for OpenBLAS and for the CG kernel (TensorProduct.threads).") var threads: Int = 1
     @Flag(help: "Time with the calling thread's CPU clock instead of the monotonic wall clock (for loaded machines; only meaningful with --threads 1).")
     var cpuTime = false
 
@@ -54,6 +54,7 @@ struct BenchTensorProduct: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(threads)
+        TensorProduct.threads = threads
         let N = nodes ?? max(1, edges / 20)
         let E = edges, C = channels, M = (lmax + 1) * (lmax + 1)
         var rng = SeededGenerator(seed: seed)
@@ -130,7 +131,7 @@ struct BenchTensorProduct: ParsableCommand {
             ("forward_backward_edges_per_s", fmt(Double(E) / tBoth)),
             ("forward_gflops", fmt(forwardFlops / tForward / 1e9)),
             ("forward_backward_gflops", fmt(3 * forwardFlops / tBoth / 1e9)),
-            ("threads", "\(BLAS.threads)"),
+            ("threads", "\(TensorProduct.threads)"),
             ("nonzero_cg", "\(plan.nonZeroCount)"),
             ("kernel_forward_gflops", fmt(forwardFlops / tKernelForward / 1e9)),
             ("kernel_forward_backward_gflops", fmt(3 * forwardFlops / tKernelBoth / 1e9)),

@@ -163,4 +163,31 @@ final class TensorProductTests: XCTestCase {
             XCTAssertEqual(s / Double(n), 1, accuracy: 0.08, "degree \(l)")
         }
     }
+
+    func testThreadedKernelsMatchSingleThread() throws {
+        var g = SeededGenerator(seed: 17)
+        let saved = TensorProduct.threads
+        defer { TensorProduct.threads = saved }
+        for (sharing, C) in [(TensorProductPlan.WeightSharing.perEdge, 8), (.shared, 3)] {
+            let plan = try TensorProductPlan(lmaxIn: 1, lmaxFilter: 1, lmaxOut: 1, channels: C, weightSharing: sharing)
+            let N = 50, E = 5000
+            let x = LT.randomFeatures(N, lmax: 1, channels: C, &g)
+            let (src, dst) = LT.randomEdges(E, nodes: N, &g)
+            let y = LT.sh(LT.randomVectors(E, &g), lmax: 1)
+            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, C] : [E, plan.pathCount, C], using: &g)
+            let probe = Tensor<Double>.randomNormal(shape: [N, 4, C], using: &g)
+            func run(_ threads: Int) -> [Tensor<Double>] {
+                TensorProduct.threads = threads
+                let t = Tape<Double>()
+                let vx = t.variable(x), vy = t.variable(y), vw = t.variable(w)
+                let out = TensorProduct.convolution(plan, input: vx, sources: src, destinations: dst, nodeCount: N,
+                                                    filter: vy, weights: vw, scale: 0.5)
+                t.backward(LT.probe(out, probe))
+                let msgs = TensorProduct.edges(plan, input: vx, sources: src, filter: vy, weights: vw)
+                return [out.value, msgs.value, t.gradient(vx)!, t.gradient(vy)!, t.gradient(vw)!]
+            }
+            let one = run(1), two = run(2)
+            for (a, b) in zip(two, one) { XCTAssertLessThan(LT.relDiff(a, b), 1e-12) }
+        }
+    }
 }
