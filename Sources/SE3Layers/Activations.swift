@@ -8,9 +8,9 @@ import Darwin
 /// `k_f = 1 / √(E_{z ~ N(0,1)}[f(z)²])`, so that `k_f · f(z)` has unit second moment for
 /// standard-normal `z`. Computed once by the trapezoid rule on `[−12, 12]` (error < 1e-10).
 public enum ActivationNormalization {
-    /// `k_SiLU ≈ 1.679` for `SiLU(z) = z σ(z)`.
+    /// `k_SiLU ≈ 1.67653` for `SiLU(z) = z σ(z)`.
     public static let silu: Double = constant { z in z / (1 + exp(-z)) }
-    /// `k_σ ≈ 1.848` for the logistic sigmoid.
+    /// `k_σ ≈ 1.84623` for the logistic sigmoid.
     public static let sigmoid: Double = constant { z in 1 / (1 + exp(-z)) }
 
     static func constant(_ f: (Double) -> Double) -> Double {
