@@ -221,7 +221,7 @@ public final class XYZReader {
                 z.append(Int32(v))
             } else {
                 let sym = lines.string(tok[speciesProp!.column])
-                if let v = XYZElements.atomicNumber(sym) { z.append(v) }
+                if let v = DatasetElements.atomicNumber(sym) { z.append(v) }
                 else if let v = lines.integer(tok[speciesProp!.column]), (1...118).contains(v) { z.append(Int32(v)) }
                 else { throw fail(L, "frame \(frame), atom \(a): unknown element symbol '\(sym)'") }
             }
