@@ -21,37 +21,18 @@ struct PrepareCommand: ParsableCommand {
         @Option(help: "Directory containing qm9_part*.csv (or the unpacked qm9pack wheel root), or one CSV file.")
         var source: String
 
-        @Option(help: "Output directory; train/, val/ and test/ are created inside.")
-        var out: String
-
-        @Option(help: "Use only the first N molecules (file order).")
-        var limit: Int?
-
-        @Option(help: "Shards per split.")
-        var shards: Int = 1
-
-        @Option(help: "Train,val,test fractions summing to 1.")
-        var split: String = "0.8,0.1,0.1"
-
-        @Option(help: "Seed of the split permutation.")
-        var seed: UInt64 = 0
-
-        @Option(help: "Rows per HDF5 chunk for per-molecule datasets (per-atom ones use 4x).")
-        var chunkRows: Int = 1024
+        @OptionGroup var output: PrepareSplitOptions
 
         func run() throws {
             let start = Date()
             do {
-                let fractions = try DatasetSplit.parseFractions(split)
-                let prep = QM9Preparation(source: source, output: out, limit: limit, shards: shards,
-                                          fractions: fractions, chunkRows: chunkRows)
-                var rng = SeededGenerator(seed: seed)
-                let summary = try prep.run(using: &rng) { n in
-                    FileHandle.standardError.write("  \(n) molecules...\n".data(using: .utf8)!)
-                }
-                PrepareCommand.printSummary(dataset: "qm9", noun: "molecules", total: summary.molecules,
-                                            splitCounts: summary.splitCounts, directories: summary.directories,
-                                            shards: shards, start: start)
+                let o = output
+                let prep = QM9Preparation(source: source, output: o.out, limit: o.limit, shards: o.shards,
+                                          fractions: try o.fractions(), chunkRows: o.chunkRows)
+                var rng = o.generator()
+                let summary = try prep.run(using: &rng, progress: PrepareSplitOptions.progress("molecules"))
+                o.printSummary(dataset: "qm9", noun: "molecules", total: summary.molecules,
+                               splitCounts: summary.splitCounts, directories: summary.directories, start: start)
             } catch {
                 throw PrepareCommand.fail(error)
             }
@@ -71,23 +52,7 @@ struct PrepareCommand: ParsableCommand {
         @Option(help: "Extended-XYZ file (Lattice=, Properties=species:S:1:pos:R:3:..., energy=, pbc=).")
         var input: String
 
-        @Option(help: "Output directory; train/, val/ and test/ are created inside.")
-        var out: String
-
-        @Option(help: "Use only the first N frames (file order).")
-        var limit: Int?
-
-        @Option(help: "Shards per split.")
-        var shards: Int = 1
-
-        @Option(help: "Train,val,test fractions summing to 1.")
-        var split: String = "0.8,0.1,0.1"
-
-        @Option(help: "Seed of the split permutation.")
-        var seed: UInt64 = 0
-
-        @Option(help: "Rows per HDF5 chunk for per-structure datasets (per-atom ones use 4x).")
-        var chunkRows: Int = 1024
+        @OptionGroup var output: PrepareSplitOptions
 
         @Option(parsing: .upToNextOption, help: "Units overriding the guessed ones, e.g. --units energy=kcal/mol dipole=e*Å.")
         var units: [String] = []
@@ -99,38 +64,25 @@ struct PrepareCommand: ParsableCommand {
         func run() throws {
             let start = Date()
             do {
-                let fractions = try DatasetSplit.parseFractions(split)
-                let prep = XYZPreparation(input: input, output: out, limit: limit, shards: shards, fractions: fractions,
-                                          chunkRows: chunkRows, units: try XYZPreparation.parseUnits(units),
+                let o = output
+                let prep = XYZPreparation(input: input, output: o.out, limit: o.limit, shards: o.shards,
+                                          fractions: try o.fractions(), chunkRows: o.chunkRows,
+                                          units: try XYZPreparation.parseUnits(units),
                                           extensive: extensive.isEmpty ? nil : Set(extensive.filter { $0 != "none" }))
-                var rng = SeededGenerator(seed: seed)
-                let summary = try prep.run(using: &rng) { n in
-                    FileHandle.standardError.write("  \(n) frames...\n".data(using: .utf8)!)
-                }
+                var rng = o.generator()
+                let summary = try prep.run(using: &rng, progress: PrepareSplitOptions.progress("frames"))
                 let targets = summary.targets.map { t in
                     "\(t.name) (\(t.level.rawValue) \(t.kind.rawValue), \(t.units.isEmpty ? "no units" : t.units)"
                         + (summary.extensive.contains(t.name) ? ", extensive)" : ")")
                 }
                 print("targets: " + (targets.isEmpty ? "none" : targets.joined(separator: ", ")))
                 if !summary.ignoredKeys.isEmpty { print("ignored: " + summary.ignoredKeys.joined(separator: ", ")) }
-                PrepareCommand.printSummary(dataset: "xyz", noun: "structures", total: summary.structures,
-                                            splitCounts: summary.splitCounts, directories: summary.directories,
-                                            shards: shards, start: start)
+                o.printSummary(dataset: "xyz", noun: "structures", total: summary.structures,
+                               splitCounts: summary.splitCounts, directories: summary.directories, start: start)
             } catch {
                 throw PrepareCommand.fail(error)
             }
         }
-    }
-
-    /// Per-split lines and `prepared <dataset>: N <noun> written in T s, peak RSS M MB`.
-    static func printSummary(dataset: String, noun: String, total: Int, splitCounts: [Int], directories: [String],
-                             shards: Int, start: Date) {
-        for (name, (dir, n)) in zip(SplitDatasetWriter.splitNames, zip(directories, splitCounts)) {
-            print("\(name): \(n) \(noun) in \(shards) shard(s) at \(dir)")
-        }
-        let seconds = Date().timeIntervalSince(start)
-        print("prepared \(dataset): \(total) \(noun) written in "
-              + String(format: "%.1f s, peak RSS %.1f MB", seconds, peakRSSMegabytes()))
     }
 
     /// Prints `error: <error>` to stderr; the caller throws the returned exit code 1.
