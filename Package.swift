@@ -53,7 +53,7 @@ let package = Package(
         .testTarget(name: "SE3TensorTests", dependencies: ["SE3Tensor"]),
         .testTarget(name: "SE3LayersTests", dependencies: ["SE3Layers"]),
         .testTarget(name: "SE3ModelsTests", dependencies: ["SE3Models"]),
-        .testTarget(name: "SE3DataTests", dependencies: ["SE3Data", "SE3HDF5", "SE3Math"]),
+        .testTarget(name: "SE3DataTests", dependencies: ["SE3Data", "SE3HDF5", "SE3Math"], exclude: ["Fixtures"]),
         .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed"]),
         .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train"]),
         .testTarget(name: "se3CLITests", dependencies: []),

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Chemical element symbols indexed by atomic number Z (1...118; index 0 is unused).
+/// Chemical element symbols indexed by atomic number Z (1...118; index 0 is unused); the one
+/// Z ↔ symbol table of SE3Data (QM9 CSV, extended XYZ, `se3 inspect`).
 public enum DatasetElements {
     public static let symbols: [String] = [
         "",
@@ -24,6 +25,13 @@ public enum DatasetElements {
         return d
     }()
 
+    /// Exact (IUPAC-cased) symbols: the fast path for readers (XYZ atom lines).
+    private static let byExactSymbol: [String: Int32] = {
+        var d: [String: Int32] = [:]
+        for (z, s) in symbols.enumerated() where z > 0 { d[s] = Int32(z) }
+        return d
+    }()
+
     /// Symbol of element `z`, or `"Z<z>"` outside 1...118.
     public static func symbol(_ z: Int32) -> String {
         (1...118).contains(Int(z)) ? symbols[Int(z)] : "Z\(z)"
@@ -31,6 +39,7 @@ public enum DatasetElements {
 
     /// Atomic number of a symbol (case-insensitive, surrounding spaces ignored), or nil.
     public static func atomicNumber(_ symbol: String) -> Int32? {
-        bySymbol[symbol.trimmingCharacters(in: .whitespaces).lowercased()]
+        if let z = byExactSymbol[symbol] { return z }
+        return bySymbol[symbol.trimmingCharacters(in: .whitespaces).lowercased()]
     }
 }

@@ -10,7 +10,7 @@ import Foundation
 /// file order and go round-robin to the K shards. Memory stays bounded: one CSV line and one
 /// chunk per dataset per shard are held at a time.
 public struct QM9Preparation {
-    public static let splitNames = ["train", "val", "test"]
+    public static let splitNames = SplitDatasetWriter.splitNames
 
     public var source: String
     public var output: String
@@ -42,22 +42,15 @@ public struct QM9Preparation {
     /// Runs the conversion; `progress` is called with the number of molecules written so far
     /// every 10,000 molecules.
     public func run<G: RandomNumberGenerator>(using rng: inout G, progress: ((Int) -> Void)? = nil) throws -> Summary {
-        guard fractions.count == 3 else {
-            throw DataError(file: "command line", field: "--split", "expected three fractions train,val,test, got \(fractions.count)")
-        }
-        guard shards >= 1 else { throw DataError(file: "command line", field: "--shards", "must be at least 1") }
-        if let l = limit, l < 0 { throw DataError(file: "command line", field: "--limit", "must be non-negative") }
+        try SplitDatasetWriter.validate(fractions: fractions, shards: shards, limit: limit)
         let importer = try QM9Importer(source: source)
         let n = try importer.countMolecules(limit: limit)
         let part = try DatasetSplit.assign(count: n, fractions: fractions, using: &rng)
-        let dirs = Self.splitNames.map { (output as NSString).appendingPathComponent($0) }
-        let writers = try dirs.map {
-            try ShardedDatasetWriter(directory: $0, shards: shards, targets: QM9Importer.targets, chunkRows: chunkRows)
-        }
+        let out = try SplitDatasetWriter(output: output, shards: shards, targets: QM9Importer.targets, chunkRows: chunkRows)
         var i = 0
         try importer.forEachMolecule(limit: n) { s in
             guard i < n else { return }
-            try writers[Int(part[i])].append(s)
+            try out.append(s, split: Int(part[i]))
             i += 1
             if i % 10_000 == 0 { progress?(i) }
         }
@@ -65,16 +58,8 @@ public struct QM9Preparation {
             throw DataError(file: importer.files.joined(separator: ", "), field: "rows",
                             "read \(i) molecules but counted \(n); did the files change?")
         }
-        for w in writers { try w.close() }
-
-        let train = try Dataset(path: dirs[0], validateContents: false)
-        let stats = try DatasetStatistics.compute(source: train, extensive: QM9Importer.extensiveTargets,
-                                                  sourceName: dirs[0])
-        train.close()
-        let files = writers.flatMap(\.paths)
-        for f in files { try stats.write(toShardAt: f) }
-        // Re-open everything with full validation: what we wrote must read back.
-        let counts = try dirs.map { try Dataset(path: $0).count }
-        return Summary(molecules: n, splitCounts: counts, directories: dirs, files: files, statistics: stats)
+        let result = try out.finish(extensive: QM9Importer.extensiveTargets)
+        return Summary(molecules: n, splitCounts: result.splitCounts, directories: out.directories, files: result.files,
+                       statistics: result.statistics)
     }
 }

@@ -16,58 +16,82 @@ struct XYZInfoLine {
     var entries: [Entry] = []
 
     /// - Throws: a message (the caller adds file and line) on an unterminated quote or bracket.
+    ///
+    /// Works on the UTF-8 bytes: every delimiter is ASCII (whitespace = space, tab, CR, LF, VT, FF),
+    /// other bytes (also multi-byte characters in values) are copied unchanged.
     init(_ s: String) throws {
-        let c = Array(s)
+        let c = Array(s.utf8)
+        let quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+        let equals = UInt8(ascii: "=")
         var i = 0
-        func skipSpace() { while i < c.count && c[i].isWhitespace { i += 1 } }
-        func readQuoted(_ close: Character) throws -> String {
-            var out = ""
+        func skipSpace() { while i < c.count && XYZInfoLine.isSpace(c[i]) { i += 1 } }
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        func readQuoted(_ close: UInt8) throws -> String {
+            var out: [UInt8] = []
             i += 1
             while i < c.count && c[i] != close {
-                if c[i] == "\\" && i + 1 < c.count && close == "\"" { i += 1 }
+                if c[i] == backslash && i + 1 < c.count && close == quote { i += 1 }
                 out.append(c[i]); i += 1
             }
-            guard i < c.count else { throw XYZInfoLine.Failure(message: "unterminated \(close) in the comment line") }
+            guard i < c.count else {
+                throw XYZInfoLine.Failure(message: "unterminated \(Character(Unicode.Scalar(close))) in the comment line")
+            }
             i += 1
-            return out
+            return text(out[...])
         }
-        func readBracketed(_ open: Character, _ close: Character) throws -> String {
+        func readBracketed(_ open: UInt8, _ close: UInt8) throws -> String {
             var depth = 0
-            var out = ""
+            let first = i
             repeat {
                 if c[i] == open { depth += 1 } else if c[i] == close { depth -= 1 }
-                out.append(c[i]); i += 1
+                i += 1
             } while i < c.count && depth > 0
-            guard depth == 0 else { throw XYZInfoLine.Failure(message: "unterminated \(open) in the comment line") }
-            return String(out.dropFirst().dropLast())
+            guard depth == 0 else {
+                throw XYZInfoLine.Failure(message: "unterminated \(Character(Unicode.Scalar(open))) in the comment line")
+            }
+            return text(c[(first + 1)..<(i - 1)])
+        }
+        func readBare() -> String {
+            let first = i
+            while i < c.count && !XYZInfoLine.isSpace(c[i]) { i += 1 }
+            return text(c[first..<i])
         }
         while true {
             skipSpace()
             if i >= c.count { break }
             var key = ""
-            if c[i] == "\"" || c[i] == "'" { key = try readQuoted(c[i]) }
-            else { while i < c.count && !c[i].isWhitespace && c[i] != "=" { key.append(c[i]); i += 1 } }
+            if c[i] == quote || c[i] == apostrophe { key = try readQuoted(c[i]) }
+            else {
+                let first = i
+                while i < c.count && !XYZInfoLine.isSpace(c[i]) && c[i] != equals { i += 1 }
+                key = text(c[first..<i])
+            }
             skipSpace()
             var raw = "T"
-            if i < c.count && c[i] == "=" {
+            if i < c.count && c[i] == equals {
                 i += 1
                 skipSpace()
                 if i >= c.count { raw = "" }
-                else if c[i] == "\"" || c[i] == "'" { raw = try readQuoted(c[i]) }
-                else if c[i] == "{" { raw = try readBracketed("{", "}") }
-                else if c[i] == "[" { raw = try readBracketed("[", "]") }
-                else { raw = ""; while i < c.count && !c[i].isWhitespace { raw.append(c[i]); i += 1 } }
+                else if c[i] == quote || c[i] == apostrophe { raw = try readQuoted(c[i]) }
+                else if c[i] == UInt8(ascii: "{") { raw = try readBracketed(UInt8(ascii: "{"), UInt8(ascii: "}")) }
+                else if c[i] == UInt8(ascii: "[") { raw = try readBracketed(UInt8(ascii: "["), UInt8(ascii: "]")) }
+                else { raw = readBare() }
             }
-            let entry = Entry(key: key, raw: raw, numbers: XYZInfoLine.numbers(raw), bools: XYZInfoLine.bools(raw))
+            let numbers = XYZInfoLine.numbers(raw)
+            let entry = Entry(key: key, raw: raw, numbers: numbers, bools: numbers == nil ? XYZInfoLine.bools(raw) : nil)
             // a repeated key replaces the earlier value (as ASE's dict does), keeping its position
             if let k = entries.firstIndex(where: { $0.key == key }) { entries[k] = entry } else { entries.append(entry) }
         }
     }
 
+    /// ASCII whitespace: space, tab, LF, VT, FF, CR.
+    static func isSpace(_ b: UInt8) -> Bool { b == 32 || (b >= 9 && b <= 13) }
+
     struct Failure: Error { var message: String }
 
+    /// Value tokens: split on ASCII whitespace, commas and square brackets.
     static func tokens(_ raw: String) -> [Substring] {
-        raw.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == "[" || $0 == "]" })
+        raw.utf8.split(whereSeparator: { isSpace($0) || $0 == 44 || $0 == 91 || $0 == 93 }).map { Substring($0) }
     }
 
     static func numbers(_ raw: String) -> [Double]? {

@@ -11,14 +11,45 @@ extension XYZReader {
         try countFrames(XYZLineReader(text: text, name: name))
     }
 
-    static func countFrames(_ lines: XYZLineReader) throws -> Int {
+    /// Number of frames and how many of them have a `Lattice` (their comment lines are parsed;
+    /// atom lines are skipped unparsed). `se3 prepare xyz` uses it to size the split and to
+    /// decide whether non-periodic frames need a zero cell (a dataset has cells for all
+    /// structures or for none).
+    /// - Throws: `DataError` (file, "line L") on a bad atom-count or comment line, or a truncated frame.
+    public static func countFramesWithLattice(path: String) throws -> (frames: Int, withLattice: Int) {
+        try countFramesWithLattice(XYZLineReader(path: path))
+    }
+
+    /// `countFramesWithLattice` for an in-memory text.
+    public static func countFramesWithLattice(text: String, name: String = "<text>") throws -> (frames: Int, withLattice: Int) {
+        try countFramesWithLattice(XYZLineReader(text: text, name: name))
+    }
+
+    static func countFramesWithLattice(_ lines: XYZLineReader) throws -> (frames: Int, withLattice: Int) {
+        var withLattice = 0
+        let frames = try countFrames(lines) { frame in
+            do {
+                if try XYZInfoLine(lines.text).entry("Lattice") != nil { withLattice += 1 }
+            } catch let e as XYZInfoLine.Failure {
+                throw DataError(file: lines.name, field: "line \(lines.lineNumber)", "frame \(frame): \(e.message)")
+            }
+        }
+        return (frames, withLattice)
+    }
+
+    /// Counts frames; `commentLine(frame)` (if given) is called with the reader on each frame's
+    /// comment line.
+    static func countFrames(_ lines: XYZLineReader, commentLine: ((Int) throws -> Void)? = nil) throws -> Int {
         var frames = 0
         var tok: [Range<Int>] = []
         while true {
             guard let (n, countLine) = try nextAtomCount(lines, frame: frames, tokens: &tok) else { return frames }
-            for k in 0..<(n + 1) where !lines.advance() {
-                throw DataError(file: lines.name, field: "line \(lines.lineNumber + 1)",
-                                "truncated file: frame \(frames) (count on line \(countLine)) declares \(n) atoms, the file ends after \(max(0, k - 1))")
+            for k in 0..<(n + 1) {
+                guard lines.advance() else {
+                    throw DataError(file: lines.name, field: "line \(lines.lineNumber + 1)",
+                                    "truncated file: frame \(frames) (count on line \(countLine)) declares \(n) atoms, the file ends after \(max(0, k - 1))")
+                }
+                if k == 0 { try commentLine?(frames) }
             }
             frames += 1
         }

@@ -193,9 +193,13 @@ public final class XYZReader {
             targets = graphKeys.map { TargetInfo(name: $0.name, level: .graph, kind: $0.kind, units: XYZReader.defaultUnits($0.name)) }
                 + atomKeys.map { TargetInfo(name: $0.name, level: .atom, kind: $0.kind, units: XYZReader.defaultUnits($0.name)) }
         } else {
-            let mine = Set(graphKeys.map { "graph \($0.name) \($0.kind)" } + atomKeys.map { "atom \($0.name) \($0.kind)" })
-            let first = Set(graphSchema.map { "graph \($0.name) \($0.kind)" } + atomSchema.map { "atom \($0.name) \($0.kind)" })
-            if mine != first {
+            // compared without building strings (this runs for every frame)
+            let same = graphKeys.count == graphSchema.count && atomKeys.count == atomSchema.count
+                && graphKeys.allSatisfy { k in graphSchema.contains { $0.name == k.name && $0.kind == k.kind } }
+                && atomKeys.allSatisfy { k in atomSchema.contains { $0.name == k.name && $0.kind == k.kind } }
+            if !same {
+                let mine = Set(graphKeys.map { "graph \($0.name) \($0.kind)" } + atomKeys.map { "atom \($0.name) \($0.kind)" })
+                let first = Set(graphSchema.map { "graph \($0.name) \($0.kind)" } + atomSchema.map { "atom \($0.name) \($0.kind)" })
                 throw fail(infoLine, "frame \(frame): targets \(mine.sorted()) differ from the first frame's \(first.sorted())")
             }
         }
@@ -221,7 +225,7 @@ public final class XYZReader {
                 z.append(Int32(v))
             } else {
                 let sym = lines.string(tok[speciesProp!.column])
-                if let v = XYZElements.atomicNumber(sym) { z.append(v) }
+                if let v = DatasetElements.atomicNumber(sym) { z.append(v) }
                 else if let v = lines.integer(tok[speciesProp!.column]), (1...118).contains(v) { z.append(Int32(v)) }
                 else { throw fail(L, "frame \(frame), atom \(a): unknown element symbol '\(sym)'") }
             }

@@ -92,6 +92,24 @@ final class XYZReaderTests: XCTestCase {
         XCTAssertThrowsError(try XYZReader(text: periodic, options: .init(graphKeys: ["gap"])))
     }
 
+    func testCommentLineWithNonASCIITabsAndSpacedEquals() throws {
+        // byte-level parsing: multi-byte UTF-8 inside values and keys, tabs, "key = value", bare keys
+        let text = "1\nnote=\"Å – ü\"\tenergy = -1.25  'size µ'=3 dipole={0.5 -0.5 1e-2} relaxed Lattice=[[2,0,0],[0,2,0],[0,0,2]]\nH 0 0 0\n"
+        let r = try XYZReader(text: text)
+        XCTAssertEqual(r.targets.map(\.name), ["energy", "size µ", "dipole"])
+        let s = try XCTUnwrap(r.next())
+        XCTAssertEqual(s.graphTargets, ["energy": [-1.25], "size µ": [3], "dipole": [0.5, -0.5, 0.01]])
+        XCTAssertEqual(s.cell, [SIMD3(2, 0, 0), SIMD3(0, 2, 0), SIMD3(0, 0, 2)])
+        XCTAssertEqual(Set(r.ignoredKeys), ["note", "relaxed"])
+        XCTAssertEqual(try XYZReader.countFramesWithLattice(text: text + text.replacingOccurrences(of: "Lattice", with: "L")).withLattice, 1)
+        XCTAssertThrowsError(try XYZReader(text: "1\nnote=\"Å\nH 0 0 0\n", name: "q.xyz")) {
+            XCTAssertEqual(($0 as? DataError)?.field, "line 2")
+        }
+        XCTAssertThrowsError(try XYZReader.countFramesWithLattice(text: "1\nx={1 2\nH 0 0 0\n", name: "b.xyz")) {
+            XCTAssertEqual(($0 as? DataError)?.field, "line 2")
+        }
+    }
+
     func assertError(_ text: String, line: Int, contains words: [String], file: StaticString = #filePath, l: UInt = #line) {
         do {
             let r = try XYZReader(text: text, name: "bad.xyz")
@@ -191,12 +209,13 @@ final class XYZReaderTests: XCTestCase {
         XCTAssertThrowsError(try XYZReader.countFrames(text: "x\n")) { XCTAssertEqual(($0 as? DataError)?.field, "line 1") }
     }
 
-    func testElementTable() {
-        XCTAssertEqual(XYZElements.symbols.count, 118)
-        XCTAssertEqual(XYZElements.atomicNumber("Og"), 118)
-        XCTAssertEqual(XYZElements.atomicNumber("FE"), 26)
-        XCTAssertEqual(XYZElements.symbol(79), "Au")
-        XCTAssertNil(XYZElements.atomicNumber("J"))
-        XCTAssertEqual(Set(XYZElements.symbols).count, 118)
+    func testElementSymbolsAsXYZWritesThem() {
+        // The reader uses DatasetElements: IUPAC case, or any case ("FE", "h" as some writers emit).
+        XCTAssertEqual(DatasetElements.atomicNumber("Og"), 118)
+        XCTAssertEqual(DatasetElements.atomicNumber("FE"), 26)
+        XCTAssertEqual(DatasetElements.atomicNumber("h"), 1)
+        XCTAssertEqual(DatasetElements.symbol(79), "Au")
+        XCTAssertNil(DatasetElements.atomicNumber("J"))
+        XCTAssertEqual(Set(DatasetElements.symbols.dropFirst()).count, 118)
     }
 }
