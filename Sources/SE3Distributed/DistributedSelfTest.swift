@@ -10,6 +10,7 @@
 ///   fixed-size Float pointer broadcast from root 0: `f_i = 2i + 1`.
 /// - String broadcast from root 0: `"se3 mpi-selftest size=s ✓"`.
 /// - allgather: rank `q` contributes `[100q + k for k in 0...q]` (length `q+1`).
+/// - a broadcast from root `s` throws ``CommunicatorError/invalidRoot(root:size:)`` on every rank.
 /// - scalars: `Σ (r+1) = s(s+1)/2`, `max r = s−1`, mean of `[r]` = `(s−1)/2`; barrier.
 ///
 /// The report carries checksums (`Σ_i` of each reduced buffer) so a launcher can compare
@@ -83,7 +84,16 @@ public struct DistributedSelfTest {
             gathered[q] == (0 ... q).map { Double(100 * q + $0) }
         })
 
-        // 9. Scalars, mean, barrier.
+        // 9. An invalid root is rejected identically on every rank, before any message.
+        var probe: [Double] = [1]
+        do {
+            try comm.broadcast(&probe, root: s)
+            check("broadcast(invalid root) throws", false)
+        } catch let error as CommunicatorError {
+            check("broadcast(invalid root) throws", error == .invalidRoot(root: s, size: s))
+        }
+
+        // 10. Scalars, mean, barrier.
         check("allreduceSum(scalar)", try comm.allreduceSum(Double(r + 1)) == Double(triangle))
         check("allreduceMax(scalar)", try comm.allreduceMax(Double(r)) == Double(s - 1))
         var mean: [Float] = [Float(r)]

@@ -33,14 +33,22 @@ extension MPICommunicator {
     /// A zero count is a no-op on every rank (counts must agree across ranks).
     private func allreduce(_ raw: UnsafeMutableRawBufferPointer, count: Int, type: MPI_Datatype,
                            op: MPI_Op, name: String) throws {
+        try inBuckets(raw, count: count, name: name) { chunk, n in
+            MPI_Allreduce(UnsafeRawPointer(se3_mpi_in_place()), chunk, n, type, op, comm)
+        }
+    }
+
+    /// Calls `call(start, n)` for consecutive buckets of at most `maxElementsPerCall` of the
+    /// `count` elements in `raw`, throwing the first MPI error. Nothing happens for `count == 0`.
+    private func inBuckets(_ raw: UnsafeMutableRawBufferPointer, count: Int, name: String,
+                           _ call: (UnsafeMutableRawPointer, Int32) -> Int32) throws {
         try ensureActive(name)
         guard count > 0, let base = raw.baseAddress else { return }
         let stride = raw.count / count
         var offset = 0
         while offset < count {
             let n = min(maxElementsPerCall, count - offset)
-            try MPIError.check(MPI_Allreduce(UnsafeRawPointer(se3_mpi_in_place()), base + offset * stride,
-                                             Int32(n), type, op, comm), name)
+            try MPIError.check(call(base + offset * stride, Int32(n)), name)
             offset += n
         }
     }
@@ -92,15 +100,7 @@ extension MPICommunicator {
 
     private func broadcastRaw(_ raw: UnsafeMutableRawBufferPointer, count: Int, type: MPI_Datatype, root: Int,
                               name: String) throws {
-        try ensureActive(name)
-        guard count > 0, let base = raw.baseAddress else { return }
-        let stride = raw.count / count
-        var offset = 0
-        while offset < count {
-            let n = min(maxElementsPerCall, count - offset)
-            try MPIError.check(MPI_Bcast(base + offset * stride, Int32(n), type, Int32(root), comm), name)
-            offset += n
-        }
+        try inBuckets(raw, count: count, name: name) { chunk, n in MPI_Bcast(chunk, n, type, Int32(root), comm) }
     }
 
     // MARK: allgather, barrier

@@ -2,7 +2,9 @@ import CHDF5
 import Foundation
 
 /// An open HDF5 file. It is also its root group: `createGroup`, `openDataset`,
-/// attributes etc. act on `/`. Closed in `deinit`, or explicitly with `close()`.
+/// attributes etc. act on `/`. Closed in `deinit` (after every object opened from it is
+/// released), or explicitly with `close()`, which also closes those objects (later use
+/// of them throws an `HDF5Error`).
 public final class HDF5File: HDF5Group {
     public enum Mode: Sendable {
         /// Open an existing file for reading.
@@ -21,6 +23,11 @@ public final class HDF5File: HDF5Group {
     public init(path: String, mode: Mode = .readOnly) throws {
         self.mode = mode
         let id: hid_t = try HDF5Library.sync {
+            // Strong close: `close()` closes every object opened from the file, so the file
+            // is really closed (and can be reopened) even if datasets are still referenced.
+            let fapl = try HDF5Library.check(H5Pcreate(se3_h5p_file_access()), file: path, object: "/", "create file access list")
+            defer { H5Pclose(fapl) }
+            try HDF5Library.check(H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG), file: path, object: "/", "set close degree")
             switch mode {
             case .readOnly, .readWrite:
                 guard FileManager.default.fileExists(atPath: path) else {
@@ -34,10 +41,10 @@ public final class HDF5File: HDF5Group {
                     throw HDF5Error(file: path, object: "/", message: "not an HDF5 file (no HDF5 signature)")
                 }
                 let flags = mode == .readOnly ? se3_h5f_acc_rdonly() : se3_h5f_acc_rdwr()
-                return try HDF5Library.check(H5Fopen(path, flags, se3_h5p_default()), file: path, object: "/", "open file")
+                return try HDF5Library.check(H5Fopen(path, flags, fapl), file: path, object: "/", "open file")
             case .truncate, .createNew:
                 let flags = mode == .truncate ? se3_h5f_acc_trunc() : se3_h5f_acc_excl()
-                return try HDF5Library.check(H5Fcreate(path, flags, se3_h5p_default(), se3_h5p_default()),
+                return try HDF5Library.check(H5Fcreate(path, flags, se3_h5p_default(), fapl),
                                              file: path, object: "/", "create file")
             }
         }

@@ -27,7 +27,7 @@ final class DistributedSelfTestTests: XCTestCase {
         let expected = SelfTestExpectation(count: 50, size: 1)
         XCTAssertTrue(report.ok, "\(report.failures)")
         XCTAssertEqual(report.failures, [])
-        XCTAssertEqual(report.checks, 11)
+        XCTAssertEqual(report.checks, 12)
         XCTAssertEqual(report.floatSum, expected.floatSum)
         XCTAssertEqual(report.doubleSum, expected.doubleSum)
         XCTAssertEqual(report.doubleMax, expected.doubleMax)

@@ -18,6 +18,7 @@ final class MPIRunTests: XCTestCase {
             XCTAssertEqual(report["ok"] as? Bool, true, "rank \(rank): \(report)", file: file, line: line)
             XCTAssertEqual(report["size"] as? Int, size, file: file, line: line)
             XCTAssertEqual(report["count"] as? Int, count, file: file, line: line)
+            XCTAssertEqual(report["checks"] as? Int, 12, "every check ran", file: file, line: line)
             XCTAssertEqual(report["failures"] as? [String], [], file: file, line: line)
             XCTAssertEqual(report["floatSum"] as? Double, expected.floatSum, "rank \(rank)", file: file, line: line)
             XCTAssertEqual(report["doubleSum"] as? Double, expected.doubleSum, "rank \(rank)", file: file, line: line)
