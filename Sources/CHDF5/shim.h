@@ -29,6 +29,7 @@ static inline hid_t se3_h5e_default(void) { return H5E_DEFAULT; }
 static inline hsize_t se3_h5s_unlimited(void) { return H5S_UNLIMITED; }
 /* Added for SE3HDF5 (hdf5data helper). */
 static inline size_t se3_h5t_variable(void) { return H5T_VARIABLE; }
+static inline hid_t se3_h5p_group_create(void) { return H5P_GROUP_CREATE; }
 /* Turn off HDF5's per-thread automatic error printing. */
 static inline void se3_h5_silence(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
 static inline void se3_h5_clear_errors(void) { H5Eclear2(H5E_DEFAULT); }

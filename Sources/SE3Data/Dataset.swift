@@ -14,7 +14,8 @@ public final class Dataset: StructureSource {
     public let statistics: DatasetStatistics?
 
     /// Opens and validates `path` (a `.h5` file or a directory of them); see `DatasetShard`.
-    public init(path: String, validateContents: Bool = true) throws {
+    /// `chunkCacheBytes` is passed to every shard (see `DatasetShard`).
+    public init(path: String, validateContents: Bool = true, chunkCacheBytes: Int? = nil) throws {
         self.path = path
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -28,7 +29,7 @@ public final class Dataset: StructureSource {
         } else {
             files = [path]
         }
-        let opened = try files.map { try DatasetShard(path: $0, validateContents: validateContents) }
+        let opened = try files.map { try DatasetShard(path: $0, validateContents: validateContents, chunkCacheBytes: chunkCacheBytes) }
         let first = opened[0]
         for s in opened.dropFirst() {
             if s.targets != first.targets {
@@ -50,6 +51,9 @@ public final class Dataset: StructureSource {
         targets = first.targets
         statistics = first.statistics
     }
+
+    /// Closes every shard file now (later reads throw).
+    public func close() { for s in shards { s.close() } }
 
     /// The shard and local index of global structure `index` (0 ≤ index < count).
     public func location(of index: Int) throws -> (shard: Int, local: Int) {

@@ -34,9 +34,16 @@ public final class DatasetShard: StructureSource {
     /// Rows per block when streaming through atom data during validation.
     static let validationBlock = 1 << 16
 
-    public init(path: String, validateContents: Bool = true) throws {
+    /// `chunkCacheBytes`: per-dataset cache of decompressed chunks (default 1 MiB, HDF5's);
+    /// raise it for random access to large shards.
+    public convenience init(path: String, validateContents: Bool = true, chunkCacheBytes: Int? = nil) throws {
+        try self.init(path: path, validateContents: validateContents, loadStatistics: true, chunkCacheBytes: chunkCacheBytes)
+    }
+
+    /// `loadStatistics: false` skips `/statistics` (used to replace damaged statistics).
+    init(path: String, validateContents: Bool, loadStatistics: Bool, chunkCacheBytes: Int? = nil) throws {
         self.path = path
-        let f = try HDF5File(path: path, mode: .readOnly)
+        let f = try HDF5File(path: path, mode: .readOnly, chunkCacheBytes: chunkCacheBytes)
         file = f
         func fail(_ field: String, _ message: String) -> DataError { DataError(file: path, field: field, message) }
 
@@ -176,7 +183,7 @@ public final class DatasetShard: StructureSource {
         }
         targets = infos
         targetData = datas
-        statistics = try DatasetStatistics.read(from: f, targets: infos)
+        statistics = loadStatistics ? try DatasetStatistics.read(from: f, targets: infos) : nil
 
         if validateContents { try validateAtoms() }
     }

@@ -38,7 +38,7 @@ extension DatasetStatistics {
 
     /// Opens the shard at `path` read-write and replaces its `/statistics`.
     public func write(toShardAt path: String) throws {
-        let shard = try DatasetShard(path: path, validateContents: false)
+        let shard = try DatasetShard(path: path, validateContents: false, loadStatistics: false)
         let targets = shard.targets
         shard.close()
         let file = try HDF5File(path: path, mode: .readWrite)

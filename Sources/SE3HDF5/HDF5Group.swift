@@ -11,9 +11,12 @@ public class HDF5Group: HDF5Object {
     public func createGroup(_ name: String) throws -> HDF5Group {
         let h = try handle()
         let p = childPath(name)
-        let id = try HDF5Library.sync {
-            try HDF5Library.check(H5Gcreate2(h, name, se3_h5p_default(), se3_h5p_default(), se3_h5p_default()),
-                                  file: filePath, object: p, "create group")
+        let id = try HDF5Library.sync { () -> hid_t in
+            let gcpl = try HDF5Library.check(H5Pcreate(se3_h5p_group_create()), file: filePath, object: p, "create property list")
+            defer { H5Pclose(gcpl) }
+            try HDF5Library.check(H5Pset_obj_track_times(gcpl, false), file: filePath, object: p, "disable time tracking")
+            return try HDF5Library.check(H5Gcreate2(h, name, se3_h5p_default(), gcpl, se3_h5p_default()),
+                                         file: filePath, object: p, "create group")
         }
         return HDF5Group(handle: id, kind: .group, filePath: filePath, path: p, owner: self)
     }
@@ -132,6 +135,8 @@ public class HDF5Group: HDF5Object {
             defer { H5Sclose(space) }
             let dcpl = try HDF5Library.check(H5Pcreate(se3_h5p_dataset_create()), file: filePath, object: p, "create property list")
             defer { H5Pclose(dcpl) }
+            // No modification times in object headers: identical input gives identical files.
+            try HDF5Library.check(H5Pset_obj_track_times(dcpl, false), file: filePath, object: p, "disable time tracking")
             var chunk = dims
             chunk[0] = hsize_t(options.chunkRows)
             try HDF5Library.check(H5Pset_chunk(dcpl, Int32(chunk.count), chunk), file: filePath, object: p, "set chunking")

@@ -6,5 +6,5 @@ struct SE3Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "se3",
         abstract: "SE(3)-equivariant graph networks (TFN, SE(3)-Transformer, eSCN): train, evaluate, benchmark.",
-        subcommands: [MPISelfTestCommand.self])
+        subcommands: [PrepareCommand.self, InspectCommand.self, MPISelfTestCommand.self])
 }

@@ -51,3 +51,57 @@ func assertThrowsMentioning<T>(_ fragments: [String], file: StaticString = #file
         }
     }
 }
+
+import SE3Data
+import SE3Math
+
+/// In-memory `StructureSource` for tests.
+struct DatasetArraySource: StructureSource {
+    var structures: [Structure]
+    var targets: [TargetInfo]
+    var count: Int { structures.count }
+    func read(_ range: Range<Int>) throws -> [Structure] { Array(structures[range]) }
+}
+
+enum DatasetFixtures {
+    /// Targets covering every level × kind.
+    static let targets: [TargetInfo] = [
+        TargetInfo(name: "energy", level: .graph, kind: .scalar, units: "eV"),
+        TargetInfo(name: "dipole", level: .graph, kind: .vector, units: "D"),
+        TargetInfo(name: "stress", level: .graph, kind: .rank2, units: "eV/A^3"),
+        TargetInfo(name: "charges", level: .atom, kind: .scalar, units: "e"),
+        TargetInfo(name: "forces", level: .atom, kind: .vector, units: "eV/A"),
+        TargetInfo(name: "shielding", level: .atom, kind: .rank2, units: "ppm"),
+    ]
+
+    /// `count` random structures (1...12 atoms, Z in 1...118), periodic cells when `periodic`.
+    static func randomStructures(_ count: Int, seed: UInt64, periodic: Bool = true, ids: Bool = true) -> [Structure] {
+        var rng = SeededGenerator(seed: seed)
+        return (0..<count).map { g in
+            let n = Int.random(in: 1...12, using: &rng)
+            let z = (0..<n).map { _ in Int32.random(in: 1...118, using: &rng) }
+            let p = (0..<n).map { _ in SIMD3(rng.nextGaussian() * 3, rng.nextGaussian() * 3, rng.nextGaussian() * 3) }
+            func values(_ k: Int) -> [Double] { (0..<k).map { _ in rng.nextGaussian() } }
+            var s = Structure(atomicNumbers: z, positions: p)
+            if periodic {
+                s.cell = [SIMD3(5 + rng.nextGaussian(), 0.1, 0), SIMD3(0, 6, 0.2), SIMD3(0.3, 0, 7)]
+                s.pbc = SIMD3(1, UInt8(g % 2), 1)
+            }
+            if ids { s.id = Int64(1000 + 3 * g) }
+            s.graphTargets = ["energy": values(1), "dipole": values(3), "stress": values(9)]
+            s.atomTargets = ["charges": values(n), "forces": values(3 * n), "shielding": values(9 * n)]
+            return s
+        }
+    }
+
+    /// Writes `structures` to `path` with small chunks so several chunks are used.
+    @discardableResult
+    static func write(_ structures: [Structure], to path: String, targets: [TargetInfo] = targets,
+                      chunkRows: Int = 7, statistics: DatasetStatistics? = nil) throws -> String {
+        let w = try DatasetWriter(path: path, targets: targets, chunkRows: chunkRows, atomChunkRows: 11)
+        w.statistics = statistics
+        try w.append(contentsOf: structures)
+        try w.close()
+        return path
+    }
+}
