@@ -51,6 +51,17 @@ public final class DataLoader {
         plan = sampler.batches(epoch: epoch)
     }
 
+    /// Starts a pass over `sampler.evaluationBatches()`: all of this rank's part once, in
+    /// storage order, no tail dropped (the number of steps may differ between ranks).
+    public func startEvaluation() {
+        epoch = -1
+        step = 0
+        plan = sampler.evaluationBatches()
+    }
+
+    /// Batches of the current pass (`start(epoch:)` or `startEvaluation()`).
+    public var stepsInPass: Int { plan.count }
+
     /// The next step's batch of the current epoch, or nil when the epoch is over.
     public func next() throws -> GraphBatch? {
         guard step < plan.count else { return nil }

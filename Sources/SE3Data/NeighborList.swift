@@ -37,10 +37,15 @@ public struct NeighborList: Equatable, Sendable {
     }
 
     /// Edges of `structure`. `context` names the structure in errors (default: "structure <id>").
+    /// Periodic exactly when `structure.isPeriodic`; a structure with periodic `pbc` but no
+    /// cell is an error, not silently treated as a molecule.
     public func edges(for structure: Structure, context: String? = nil) throws -> GraphEdges {
         let ctx = context ?? "structure \(structure.id.map(String.init) ?? "?")"
-        return try edges(positions: structure.positions, cell: structure.cell,
-                         pbc: structure.isPeriodic ? structure.pbc : nil, context: ctx)
+        guard structure.positions.count == structure.atomCount else {
+            throw DataError(file: ctx, field: "positions",
+                            "\(structure.positions.count) positions for \(structure.atomCount) atomic numbers")
+        }
+        return try edges(positions: structure.positions, cell: structure.cell, pbc: structure.pbc, context: ctx)
     }
 
     /// Edges for raw arrays. `pbc == nil` or all zero means non-periodic (the cell is ignored).

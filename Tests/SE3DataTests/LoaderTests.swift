@@ -90,6 +90,20 @@ final class LoaderTests: XCTestCase {
         XCTAssertTrue(shards[0].reads.allSatisfy { $0.count >= 8 })
     }
 
+    func testEvaluationPassCoversTheWholePart() throws {
+        let sizes = [13, 9]
+        var ids = [Int64]()
+        for rank in 0..<3 {
+            let shards = makeShards(sizes)
+            let sampler = try EpochSampler(plan: ShardPlan(shardSizes: sizes, worldSize: 3, rank: rank), batchSize: 4, chunkSize: 3)
+            let loader = try DataLoader(sources: shards, sampler: sampler, builder: BatchBuilder(cutoff: 2))
+            loader.startEvaluation()
+            XCTAssertEqual(loader.stepsInPass, (sampler.plan.count + 3) / 4)
+            while let b = try loader.next() { ids += b.ids.map { $0! } }
+        }
+        XCTAssertEqual(ids, Array(0..<22))
+    }
+
     func testLoaderChecksSources() throws {
         let shards = makeShards([10, 5])
         let plan = try ShardPlan(shardSizes: [10, 6], worldSize: 1, rank: 0)

@@ -191,6 +191,18 @@ final class NeighborListTests: XCTestCase {
         XCTAssertEqual(try nl.edges(for: np), try nl.edges(positions: pos, cell: nil, pbc: nil))
     }
 
+    /// Reference from ASE 3.29 `neighbor_list('ijS', atoms, 2.9)` (i = destination, j = source,
+    /// S = shift; ASE's D = pos[j] - pos[i] + S·cell is our edge vector), for a skewed cell
+    /// thinner than the cutoff with pbc = T T F and an atom outside the cell.
+    func testMatchesASENeighborList() throws {
+        let cell = [SIMD3<Double>(2.6, 0.0, 0.0), SIMD3<Double>(1.1, 2.4, 0.0), SIMD3<Double>(0.3, -0.4, 6.0)]
+        let pos = [SIMD3<Double>(0.1, 0.2, 0.3), SIMD3<Double>(1.9, 1.4, 1.2), SIMD3<Double>(3.5, -0.7, 2.0)]
+        let ase: [[Int32]] = [[0, 0, -1, 0, 0], [0, 0, -1, 1, 0], [0, 0, 0, -1, 0], [0, 0, 0, 1, 0], [0, 0, 1, -1, 0], [0, 0, 1, 0, 0], [0, 1, -1, -1, 0], [0, 1, -1, 0, 0], [0, 1, 0, -1, 0], [0, 1, 0, 0, 0], [0, 2, -2, 0, 0], [0, 2, -2, 1, 0], [0, 2, -1, 0, 0], [1, 0, 0, 0, 0], [1, 0, 0, 1, 0], [1, 0, 1, 0, 0], [1, 0, 1, 1, 0], [1, 1, -1, 0, 0], [1, 1, -1, 1, 0], [1, 1, 0, -1, 0], [1, 1, 0, 1, 0], [1, 1, 1, -1, 0], [1, 1, 1, 0, 0], [1, 2, -2, 1, 0], [1, 2, -1, 0, 0], [1, 2, -1, 1, 0], [1, 2, 0, 0, 0], [1, 2, 0, 1, 0], [2, 0, 1, 0, 0], [2, 0, 2, -1, 0], [2, 0, 2, 0, 0], [2, 1, 0, -1, 0], [2, 1, 0, 0, 0], [2, 1, 1, -1, 0], [2, 1, 1, 0, 0], [2, 1, 2, -1, 0], [2, 2, -1, 0, 0], [2, 2, -1, 1, 0], [2, 2, 0, -1, 0], [2, 2, 0, 1, 0], [2, 2, 1, -1, 0], [2, 2, 1, 0, 0]]
+        let e = try NeighborList(cutoff: 2.9).edges(positions: pos, cell: cell, pbc: SIMD3(1, 1, 0))
+        let got = (0..<e.count).map { [e.destination[$0], e.source[$0], e.shifts[$0].x, e.shifts[$0].y, e.shifts[$0].z] }
+        XCTAssertEqual(got, ase)
+    }
+
     func testBadInputThrows() {
         let pos = [SIMD3<Double>(0, 0, 0), SIMD3<Double>(1, 0, 0)]
         func field(_ body: () throws -> Void) -> String? {
@@ -206,6 +218,10 @@ final class NeighborListTests: XCTestCase {
         XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(positions: pos, cell: nil, pbc: SIMD3(1, 0, 0)) }, "cell")
         let tiny = [SIMD3<Double>(1e-4, 0, 0), SIMD3<Double>(0, 1e-4, 0), SIMD3<Double>(0, 0, 1e-4)]
         XCTAssertEqual(field { _ = try NeighborList(cutoff: 5).edges(positions: pos, cell: tiny, pbc: SIMD3(1, 1, 1)) }, "cell")
+        let noCell = Structure(atomicNumbers: [1, 1], positions: pos, cell: nil, pbc: SIMD3(1, 1, 1))
+        XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(for: noCell) }, "cell")
+        let mismatch = Structure(atomicNumbers: [1], positions: pos)
+        XCTAssertEqual(field { _ = try NeighborList(cutoff: 2).edges(for: mismatch) }, "positions")
         // singular cell is fine when not periodic
         XCTAssertNil(field { _ = try NeighborList(cutoff: 2).edges(positions: pos, cell: singular, pbc: SIMD3(0, 0, 0)) })
         XCTAssertEqual(try NeighborList(cutoff: 2).edges(positions: [], cell: nil, pbc: nil).count, 0)
