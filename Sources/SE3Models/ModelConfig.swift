@@ -26,22 +26,31 @@ public struct ModelConfig: Codable, Equatable {
     public var readout: String
     /// Maximum neighbours per atom (nil: unlimited).
     public var maxNeighbors: Int?
+    /// Average number of incoming edges per atom in the training set; messages summed over
+    /// neighbours are divided by `√averageNeighbors` (nil: `defaultAverageNeighbors`).
+    public var averageNeighbors: Double?
+
+    /// Used when `averageNeighbors` is nil (about right for organic molecules with a 4-5 Å cutoff).
+    public static let defaultAverageNeighbors = 12.0
+    /// `averageNeighbors ?? defaultAverageNeighbors`.
+    public var effectiveAverageNeighbors: Double { averageNeighbors ?? Self.defaultAverageNeighbors }
 
     enum CodingKeys: String, CodingKey {
         case name, lmax, channels, layers, cutoff
         case radialBasis = "radial_basis", radialCount = "radial_count", radialHidden = "radial_hidden"
         case envelopeExponent = "envelope_exponent", nonlinearity, elements, readout
         case maxNeighbors = "max_neighbors"
+        case averageNeighbors = "avg_num_neighbors"
     }
 
     public init(name: String = "tfn", lmax: Int = 2, channels: Int = 32, layers: Int = 3, cutoff: Double = 5.0,
                 radialBasis: String = "bessel", radialCount: Int = 8, radialHidden: Int = 32,
                 envelopeExponent: Int = 6, nonlinearity: String = "norm", elements: [Int] = [1, 6, 7, 8, 9],
-                readout: String = "mean", maxNeighbors: Int? = nil) {
+                readout: String = "mean", maxNeighbors: Int? = nil, averageNeighbors: Double? = nil) {
         self.name = name; self.lmax = lmax; self.channels = channels; self.layers = layers; self.cutoff = cutoff
         self.radialBasis = radialBasis; self.radialCount = radialCount; self.radialHidden = radialHidden
         self.envelopeExponent = envelopeExponent; self.nonlinearity = nonlinearity; self.elements = elements
-        self.readout = readout; self.maxNeighbors = maxNeighbors
+        self.readout = readout; self.maxNeighbors = maxNeighbors; self.averageNeighbors = averageNeighbors
     }
 
     public init(from decoder: Decoder) throws {
@@ -60,6 +69,7 @@ public struct ModelConfig: Codable, Equatable {
         elements = try c.decodeIfPresent([Int].self, forKey: .elements) ?? d.elements
         readout = try c.decodeIfPresent(String.self, forKey: .readout) ?? d.readout
         maxNeighbors = try c.decodeIfPresent(Int.self, forKey: .maxNeighbors)
+        averageNeighbors = try c.decodeIfPresent(Double.self, forKey: .averageNeighbors)
     }
 
     /// Known architectures.
@@ -88,5 +98,8 @@ public struct ModelConfig: Codable, Equatable {
         }
         guard ["mean", "sum"].contains(readout) else { throw fail("readout", "must be 'mean' or 'sum'") }
         if let m = maxNeighbors, m < 1 { throw fail("max_neighbors", "must be >= 1") }
+        if let a = averageNeighbors, !(a > 0 && a.isFinite) {
+            throw fail("avg_num_neighbors", "must be a positive number, got \(a)")
+        }
     }
 }

@@ -1,0 +1,30 @@
+extension AtomGraph {
+    /// Checks the index arrays (counts, ranges, finite edge vectors) so that models never
+    /// trap on bad data; throws `ModelError.invalidGraph` naming the field.
+    public func validate() throws {
+        let n = atomCount, e = edgeCount
+        func fail(_ field: String, _ reason: String) -> ModelError { .invalidGraph(field: field, reason: reason) }
+        guard graphCount >= 0 else { throw fail("graphCount", "must be >= 0, got \(graphCount)") }
+        guard atomGraph.count == n else {
+            throw fail("atomGraph", "has \(atomGraph.count) entries for \(n) atoms")
+        }
+        if let i = atomGraph.firstIndex(where: { $0 < 0 || Int($0) >= graphCount }) {
+            throw fail("atomGraph", "atom \(i) belongs to graph \(atomGraph[i]), outside 0..<\(graphCount)")
+        }
+        guard edgeDestination.count == e, edgeVectors.count == e else {
+            throw fail("edgeDestination", "\(e) sources, \(edgeDestination.count) destinations, \(edgeVectors.count) vectors")
+        }
+        if let i = edgeSource.firstIndex(where: { $0 < 0 || Int($0) >= n }) {
+            throw fail("edgeSource", "edge \(i) starts at atom \(edgeSource[i]), outside 0..<\(n)")
+        }
+        if let i = edgeDestination.firstIndex(where: { $0 < 0 || Int($0) >= n }) {
+            throw fail("edgeDestination", "edge \(i) ends at atom \(edgeDestination[i]), outside 0..<\(n)")
+        }
+        if let i = (0..<e).first(where: { atomGraph[Int(edgeSource[$0])] != atomGraph[Int(edgeDestination[$0])] }) {
+            throw fail("edgeSource", "edge \(i) connects atoms \(edgeSource[i]) and \(edgeDestination[i]) of different graphs")
+        }
+        if let i = edgeVectors.firstIndex(where: { !($0.x.isFinite && $0.y.isFinite && $0.z.isFinite) }) {
+            throw fail("edgeVectors", "edge \(i) has a non-finite vector \(edgeVectors[i])")
+        }
+    }
+}

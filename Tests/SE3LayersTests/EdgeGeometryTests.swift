@@ -1,0 +1,40 @@
+import XCTest
+import SE3Math
+import SE3Tensor
+import SE3Layers
+
+final class EdgeGeometryTests: XCTestCase {
+    func testLengthsAndHarmonics() throws {
+        var g = SeededGenerator(seed: 61)
+        let v = LT.randomVectors(6, &g) + [SIMD3(0, 0, 0)]
+        let geo = try EdgeGeometry(vectors: v, lmax: 3)
+        XCTAssertEqual(geo.count, 7)
+        XCTAssertEqual(geo.components, 16)
+        for e in 0..<7 {
+            XCTAssertEqual(geo.lengths[e], (v[e] * v[e]).sum().squareRoot(), accuracy: 1e-15)
+            XCTAssertEqual(Array(geo.sphericalHarmonics[e * 16..<(e + 1) * 16]), SphericalHarmonics.evaluate(lmax: 3, v[e]))
+        }
+        let t = geo.shTensor(as: Float.self)
+        XCTAssertEqual(t.shape, [7, 16])
+        XCTAssertEqual(t[0, 2], Float(3.0.squareRoot() * v[0].z / geo.lengths[0]), accuracy: 1e-6)
+        let tape = Tape<Double>()
+        XCTAssertFalse(geo.sh(on: tape).requiresGrad)
+        XCTAssertThrowsError(try EdgeGeometry(vectors: [SIMD3(.nan, 0, 0)], lmax: 2)) { e in XCTAssertTrue("\(e)".contains("vectors[0]")) }
+        XCTAssertThrowsError(try EdgeGeometry(vectors: v, lmax: -1))
+    }
+
+    func testDifferentiableHarmonicsAndLengths() throws {
+        var g = SeededGenerator(seed: 62)
+        let v = LT.randomVectors(5, &g)
+        let x = Tensor<Double>(shape: [5, 3], scalars: v.flatMap { [$0.x, $0.y, $0.z] })
+        let tape = Tape<Double>()
+        let y = EdgeGeometry.sphericalHarmonics(of: tape.constant(x), lmax: 3)
+        XCTAssertEqual(y.value, LT.sh(v, lmax: 3))
+        let probe = Tensor<Double>.randomNormal(shape: [5, 16], using: &g)
+        XCTAssertLessThan(GradientCheck.check(inputs: [x]) { _, vv in
+            LT.probe(EdgeGeometry.sphericalHarmonics(of: vv[0], lmax: 3), probe)
+        }, 1e-7)
+        let probeR = Tensor<Double>.randomNormal(shape: [5], using: &g)
+        XCTAssertLessThan(GradientCheck.check(inputs: [x]) { _, vv in LT.probe(EdgeGeometry.lengths(of: vv[0]), probeR) }, 1e-7)
+    }
+}

@@ -1,0 +1,97 @@
+import SE3Math
+import SE3Models
+import SE3Tensor
+import XCTest
+
+/// Random small molecules for model tests: atoms uniformly in a cube, directed edges between
+/// every pair closer than `cutoff` (each kept with probability `keep`, so the graphs are not
+/// symmetric in general), `edgeVectors = r[src] − r[dst]` (no periodic shift).
+struct RandomMolecules {
+    var graph: AtomGraph
+    var positions: [SIMD3<Double>]
+
+    init(rng: inout SeededGenerator, graphs: Int, atoms: ClosedRange<Int>, elements: [Int],
+         box: Double = 3.0, cutoff: Double = 2.5, keep: Double = 0.85, minDistance: Double = 0.7) {
+        var z: [Int32] = [], owner: [Int32] = [], pos: [SIMD3<Double>] = []
+        var src: [Int32] = [], dst: [Int32] = [], vec: [SIMD3<Double>] = []
+        for g in 0..<graphs {
+            let n = Int.random(in: atoms, using: &rng)
+            let first = pos.count
+            var placed: [SIMD3<Double>] = []
+            while placed.count < n {
+                let p = SIMD3(Double.random(in: 0..<box, using: &rng), Double.random(in: 0..<box, using: &rng),
+                              Double.random(in: 0..<box, using: &rng))
+                if placed.allSatisfy({ (($0 - p) * ($0 - p)).sum().squareRoot() >= minDistance }) { placed.append(p) }
+            }
+            for p in placed {
+                pos.append(p)
+                z.append(Int32(elements[Int.random(in: 0..<elements.count, using: &rng)]))
+                owner.append(Int32(g))
+            }
+            for i in first..<pos.count {
+                for j in first..<pos.count where i != j {
+                    let v = pos[i] - pos[j]
+                    if (v * v).sum().squareRoot() < cutoff, Double.random(in: 0..<1, using: &rng) < keep {
+                        src.append(Int32(i)); dst.append(Int32(j)); vec.append(v)
+                    }
+                }
+            }
+        }
+        graph = AtomGraph(atomicNumbers: z, atomGraph: owner, graphCount: graphs,
+                          edgeSource: src, edgeDestination: dst, edgeVectors: vec)
+        positions = pos
+    }
+}
+
+/// Every head kind at both levels (plus an extensive graph scalar).
+let allOutputs: [OutputSpec] = [
+    OutputSpec(name: "energy", level: .graph, kind: .scalar, extensive: true),
+    OutputSpec(name: "gap", level: .graph, kind: .scalar),
+    OutputSpec(name: "dipole", level: .graph, kind: .vector),
+    OutputSpec(name: "polarizability", level: .graph, kind: .rank2),
+    OutputSpec(name: "charge", level: .atom, kind: .scalar),
+    OutputSpec(name: "force", level: .atom, kind: .vector),
+    OutputSpec(name: "shielding", level: .atom, kind: .rank2),
+]
+
+func runModel(_ model: any GraphModel<Double>, _ graph: AtomGraph) throws -> [String: Tensor<Double>] {
+    let tape = Tape<Double>(store: model.store)
+    return try model.forward(graph, tape: tape).mapValues(\.value)
+}
+
+/// `R v` for every row of a `[n, 3]` tensor.
+func rotateVectors(_ t: Tensor<Double>, _ r: Rotation) -> Tensor<Double> {
+    var out = t
+    for i in 0..<t.shape[0] {
+        let v = r * SIMD3(t.scalars[3 * i], t.scalars[3 * i + 1], t.scalars[3 * i + 2])
+        out.scalars[3 * i] = v.x; out.scalars[3 * i + 1] = v.y; out.scalars[3 * i + 2] = v.z
+    }
+    return out
+}
+
+/// `R T Rᵀ` for every row of a `[n, 9]` tensor (row-major 3×3).
+func rotateMatrices(_ t: Tensor<Double>, _ r: Rotation) -> Tensor<Double> {
+    var out = t
+    for n in 0..<t.shape[0] {
+        let m = Array(t.scalars[(9 * n)..<(9 * n + 9)])
+        for i in 0..<3 {
+            for j in 0..<3 {
+                var s = 0.0
+                for a in 0..<3 { for b in 0..<3 { s += r[i, a] * m[3 * a + b] * r[j, b] } }
+                out.scalars[9 * n + 3 * i + j] = s
+            }
+        }
+    }
+    return out
+}
+
+/// `max |a − b| / max(1, max |b|)`.
+func relativeError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
+    let scale = max(1, b.scalars.map(Swift.abs).max() ?? 0)
+    return a.maxAbsDifference(b) / scale
+}
+
+func smallConfig(lmax: Int, nonlinearity: String, channels: Int = 4, layers: Int = 2) -> ModelConfig {
+    ModelConfig(lmax: lmax, channels: channels, layers: layers, cutoff: 2.5, radialCount: 5, radialHidden: 8,
+                nonlinearity: nonlinearity, elements: [1, 6, 8], readout: "mean", averageNeighbors: 3)
+}
