@@ -51,9 +51,9 @@ public final class Trainer {
     ///   - configFile: the config's path, used in error messages.
     ///   - resume: a checkpoint to continue from (its parameters, optimizer, EMA, schedule,
     ///     position and normaliser), with its file name for errors.
-    public init(config: TrainConfig, configFile: String, comm: Communicator, makeModel: ModelMaker,
+    public init(config original: TrainConfig, configFile: String, comm: Communicator, makeModel: ModelMaker,
                 resume: (checkpoint: Checkpoint, file: String)? = nil) throws {
-        self.config = config
+        var config = original
         self.configFile = configFile
         self.comm = comm
         self.loss = LossFunction(config: config)
@@ -89,6 +89,17 @@ public final class Trainer {
             json = try comm.broadcast(string: json, root: 0)
             normalizer = try Checkpoint.jsonDecoder().decode(TargetNormalizer.self, from: Data(json.utf8))
         }
+
+        // `model.avg_num_neighbors` unset: measured on the training set (rank 0, broadcast) and
+        // recorded in the config, so checkpoints and evaluation use the same value.
+        if config.model.averageNeighbors == nil {
+            var average = [0.0]
+            if comm.isRoot { average[0] = try Self.averageNeighbors(train, model: config.model) }
+            try comm.broadcast(&average, root: 0)
+            // rounded to 4 decimals so the value survives the YAML round trip of checkpoints exactly
+            if average[0] > 0 { config.model.averageNeighbors = (average[0] * 10_000).rounded() / 10_000 }
+        }
+        self.config = config
 
         // Model and its parameters.
         model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
@@ -147,6 +158,24 @@ public final class Trainer {
             schedule.bestValidation = s.bestValidation
             schedule.badEpochs = s.badEpochs
         }
+    }
+
+    /// Mean number of incoming edges per atom over the first `limit` structures of `data`, with
+    /// the model's cutoff and `max_neighbors` (0 for a set without atoms).
+    public static func averageNeighbors(_ data: Dataset, model: ModelConfig, limit: Int = 1000) throws -> Double {
+        let list = NeighborList(cutoff: model.cutoff, maxNeighbors: model.maxNeighbors)
+        var atoms = 0, edges = 0
+        var start = 0
+        let n = min(limit, data.count)
+        while start < n {
+            let chunk = try data.read(start..<min(n, start + 256))
+            for s in chunk {
+                atoms += s.atomCount
+                edges += try list.edges(for: s, context: "\(data.path), structure \(s.id.map(String.init) ?? "?")").count
+            }
+            start += chunk.count
+        }
+        return atoms > 0 ? Double(edges) / Double(atoms) : 0
     }
 
     /// The batch of step `index` of `epoch` on this rank.

@@ -136,6 +136,18 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(abs / n, r.metrics.targets.first { $0.name == "y" }!.mae, accuracy: 1e-9)
     }
 
+    func testAverageNeighborsIsMeasuredAndRecorded() throws {
+        let t = try trainer(try config())
+        let structures = try Dataset(path: train).read(0..<96)
+        var atoms = 0, edges = 0
+        for s in structures { atoms += s.atomCount; edges += try NeighborList(cutoff: 3).edges(for: s).count }
+        XCTAssertEqual(try XCTUnwrap(t.config.model.averageNeighbors), Double(edges) / Double(atoms), accuracy: 0.5e-4)
+        XCTAssertEqual(try TrainConfig.parse(yaml: try t.checkpoint().configYAML, file: "c").model.averageNeighbors,
+                       t.config.model.averageNeighbors)
+        let fixed = try trainer(try config(["model.avg_num_neighbors=7.5"]))
+        XCTAssertEqual(fixed.config.model.averageNeighbors, 7.5)
+    }
+
     func testDataErrorsNameFileAndField() throws {
         XCTAssertThrowsError(try trainer(try config(["targets=[{name: nope}]"]))) { e in
             let d = e as? DataError
