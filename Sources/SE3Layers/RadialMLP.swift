@@ -49,20 +49,70 @@ public struct RadialMLP: Sendable {
     public func callAsFunction<T>(_ x: Variable<T>) -> Variable<T> {
         layerCheck(x.rank == 2 && x.shape[1] == inputs, "RadialMLP: input shape \(x.shape), expected [E, \(inputs)]")
         let tape = x.tape
-        let k = T(ActivationNormalization.silu)
         var h = x
         for (i, p) in weights.enumerated() {
-            let w = tape.parameter(p)
-            let fanIn = T(p.shape[0])
             let last = i == weights.count - 1
-            h = matmul(h, w)
-            if last {
-                h = h * (1 / fanIn.squareRoot())
-            } else {
-                // SiLU(z / √fan_in) · k with the scale folded into one op each
-                h = silu(h * (1 / fanIn.squareRoot())) * k
-            }
+            h = Self.dense(h, tape.parameter(p), activation: !last)
         }
         return h
+    }
+
+    /// One fused layer: `y = k · SiLU(a · x W)` (or `y = a · x W` without activation),
+    /// `a = 1/√fan_in`, `k = ActivationNormalization.silu`; one GEMM (alpha = a) and one
+    /// element-wise pass. Backward: `∂z = k · SiLU'(z) · G`, `∂x = a · ∂z Wᵀ`, `∂W = a · xᵀ ∂z`.
+    static func dense<T>(_ x: Variable<T>, _ w: Variable<T>, activation: Bool) -> Variable<T> {
+        let E = x.shape[0], fanIn = w.shape[0], fanOut = w.shape[1]
+        let a = 1 / T(fanIn).squareRoot(), k = T(ActivationNormalization.silu)
+        let xv = x.value, wv = w.value
+        var z = Tensor<T>(zeros: [E, fanOut])
+        if E > 0 {
+            xv.scalars.withUnsafeBufferPointer { px in
+            wv.scalars.withUnsafeBufferPointer { pw in
+            z.scalars.withUnsafeMutableBufferPointer { pz in
+                T.gemm(transposeA: false, transposeB: false, m: E, n: fanOut, k: fanIn, alpha: a,
+                       a: px.baseAddress!, lda: fanIn, b: pw.baseAddress!, ldb: fanOut,
+                       beta: 0, c: pz.baseAddress!, ldc: fanOut)
+            }}}
+        }
+        var y = z
+        if activation {
+            y.scalars.withUnsafeMutableBufferPointer { py in
+                for i in 0..<py.count { py[i] = k * siluValue(py[i]) }
+            }
+        }
+        let needX = x.requiresGrad, needW = w.requiresGrad
+        let pre = activation ? z : Tensor<T>(zeros: [0])
+        return x.tape.custom(value: y, inputs: [x, w]) { g in
+            var dz = g
+            if activation {
+                dz.scalars.withUnsafeMutableBufferPointer { pd in
+                    pre.scalars.withUnsafeBufferPointer { pz in
+                        for i in 0..<pd.count { pd[i] *= k * siluDerivative(pz[i]) }
+                    }
+                }
+            }
+            var gx: Tensor<T>? = needX ? Tensor<T>(zeros: [E, fanIn]) : nil
+            var gw: Tensor<T>? = needW ? Tensor<T>(zeros: [fanIn, fanOut]) : nil
+            guard E > 0 else { return [gx, gw] }
+            dz.scalars.withUnsafeBufferPointer { pd in
+                if gx != nil {
+                    wv.scalars.withUnsafeBufferPointer { pw in
+                    gx!.scalars.withUnsafeMutableBufferPointer { pgx in
+                        T.gemm(transposeA: false, transposeB: true, m: E, n: fanIn, k: fanOut, alpha: a,
+                               a: pd.baseAddress!, lda: fanOut, b: pw.baseAddress!, ldb: fanOut,
+                               beta: 0, c: pgx.baseAddress!, ldc: fanIn)
+                    }}
+                }
+                if gw != nil {
+                    xv.scalars.withUnsafeBufferPointer { px in
+                    gw!.scalars.withUnsafeMutableBufferPointer { pgw in
+                        T.gemm(transposeA: true, transposeB: false, m: fanIn, n: fanOut, k: E, alpha: a,
+                               a: px.baseAddress!, lda: fanIn, b: pd.baseAddress!, ldb: fanOut,
+                               beta: 0, c: pgw.baseAddress!, ldc: fanOut)
+                    }}
+                }
+            }
+            return [gx, gw]
+        }
     }
 }

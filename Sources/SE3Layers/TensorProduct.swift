@@ -58,16 +58,21 @@ public enum TensorProduct {
         }
         let kernel = TensorProductKernel<T>(plan: plan)
         let xv = input.value, yv = filter.value, wv = weights.value
+        let threads = effectiveThreads(edges: E)
         var out = Tensor<T>(zeros: [outputRows, plan.outputComponents, C])
-        withIndexPointers(sources, destinations) { src, dst in
-            xv.scalars.withUnsafeBufferPointer { px in
-            yv.scalars.withUnsafeBufferPointer { py in
-            wv.scalars.withUnsafeBufferPointer { pw in
-            out.scalars.withUnsafeMutableBufferPointer { po in
-                guard E > 0 else { return }
-                kernel.forward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                               sharedWeights: shared, edges: 0..<E, out: po.baseAddress!, dst: dst, scale: scale)
-            }}}}
+        if E > 0 {
+            withIndexPointers(sources, destinations) { src, dst in
+                xv.scalars.withUnsafeBufferPointer { px in
+                yv.scalars.withUnsafeBufferPointer { py in
+                wv.scalars.withUnsafeBufferPointer { pw in
+                out.scalars.withUnsafeMutableBufferPointer { po in
+                    // rows of `out` are shared between edge chunks when scattering
+                    parallelChunks(edges: E, threads: threads, outputs: [(po.baseAddress!, po.count, dst != nil)]) { r, o in
+                        kernel.forwardAny(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                          sharedWeights: shared, edges: r, out: o[0]!, dst: dst, scale: scale)
+                    }
+                }}}}
+            }
         }
         let needX = input.requiresGrad, needY = filter.requiresGrad, needW = weights.requiresGrad
         let xShape = input.shape, yShape = filter.shape, wShape = weights.shape
@@ -84,9 +89,17 @@ public enum TensorProduct {
                 withOptionalMutablePointer(&gx) { pgx in
                 withOptionalMutablePointer(&gy) { pgy in
                 withOptionalMutablePointer(&gw) { pgw in
-                    kernel.backward(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
-                                    sharedWeights: shared, edges: 0..<E, gOut: pg.baseAddress!, dst: dst,
-                                    scale: scale, gx: pgx, gy: pgy, gw: pgw)
+                    // ∂x rows are shared when gathering, shared ∂w always; ∂Y rows are per edge
+                    let outputs: [(UnsafeMutablePointer<T>?, Int, Bool)] = [
+                        (pgx, xShape.reduce(1, *), src != nil),
+                        (pgy, yShape.reduce(1, *), false),
+                        (pgw, wShape.reduce(1, *), shared),
+                    ]
+                    parallelChunks(edges: E, threads: threads, outputs: outputs) { r, o in
+                        kernel.backwardAny(x: px.baseAddress!, src: src, y: py.baseAddress!, w: pw.baseAddress!,
+                                           sharedWeights: shared, edges: r, gOut: pg.baseAddress!, dst: dst,
+                                           scale: scale, gx: o[0], gy: o[1], gw: o[2])
+                    }
                 }}}}}}}
             }
             return [gx, gy, gw]
@@ -111,3 +124,4 @@ func withOptionalMutablePointer<T, R>(_ t: inout Tensor<T>?, _ body: (UnsafeMuta
     guard t != nil, t!.count > 0 else { return body(nil) }
     return t!.scalars.withUnsafeMutableBufferPointer { body($0.baseAddress!) }
 }
+

@@ -20,6 +20,8 @@ struct TensorProductKernel<T: TensorScalar> {
     let pairTermStart: [Int32]
     let termFilter: [Int32]
     let termCoefficient: [T]
+    /// Pair index of term `t` (flat filter fold).
+    let termPair: [Int32]
     let mIn: Int, mF: Int, mOut: Int, channels: Int, paths: Int
 
     init(plan: TensorProductPlan) {
@@ -27,20 +29,24 @@ struct TensorProductKernel<T: TensorScalar> {
         groupPath = k.groupPath; groupOutput = k.groupOutput; groupPairStart = k.groupPairStart
         pairInput = k.pairInput; pairTermStart = k.pairTermStart; termFilter = k.termFilter
         termCoefficient = k.termCoefficient.map { T($0) }
+        var tp = [Int32](repeating: 0, count: k.termCount)
+        for q in 0..<k.pairCount { for t in Int(k.pairTermStart[q]) ..< Int(k.pairTermStart[q + 1]) { tp[t] = Int32(q) } }
+        termPair = tp
         mIn = plan.inputComponents; mF = plan.filterComponents; mOut = plan.outputComponents
         channels = plan.channels; paths = plan.pathCount
     }
 
-    /// Per-edge pair coefficients `K[q] = scale · Σ_t α C_t Y[mf_t]`.
+    /// Per-edge pair coefficients `K[q] = Σ_t α C_t Y[mf_t]` in one flat pass over the terms
+    /// (`tc` already holds `scale · α C`).
     @inline(__always)
-    static func foldFilter(pairs: Int, ts: UnsafePointer<Int32>, tf: UnsafePointer<Int32>, tc: UnsafePointer<T>,
-                           y: UnsafePointer<T>, scale: T, into k: UnsafeMutablePointer<T>) {
-        for q in 0..<pairs {
-            var s: T = 0
-            for t in Int(ts[q]) ..< Int(ts[q + 1]) { s += tc[t] * y[Int(tf[t])] }
-            k[q] = s * scale
-        }
+    static func foldFilter(pairs: Int, terms: Int, tp: UnsafePointer<Int32>, tf: UnsafePointer<Int32>,
+                           tc: UnsafePointer<T>, y: UnsafePointer<T>, into k: UnsafeMutablePointer<T>) {
+        for q in 0..<pairs { k[q] = 0 }
+        for t in 0..<terms { k[Int(tp[t])] += tc[t] * y[Int(tf[t])] }
     }
+
+    /// `termCoefficient · scale`.
+    func scaledCoefficients(_ scale: T) -> [T] { termCoefficient.map { $0 * scale } }
 
     /// Forward: `out[dst(e)] += scale · TP(x[src(e)], Y[e], w[e])` for `e` in `edges`.
     @_specialize(where T == Float)
@@ -53,19 +59,20 @@ struct TensorProductKernel<T: TensorScalar> {
         groupOutput.withUnsafeBufferPointer { goB in
         groupPairStart.withUnsafeBufferPointer { gsB in
         pairInput.withUnsafeBufferPointer { piB in
-        pairTermStart.withUnsafeBufferPointer { tsB in
         termFilter.withUnsafeBufferPointer { tfB in
-        termCoefficient.withUnsafeBufferPointer { tcB in
+        let scaledTerms = scaledCoefficients(scale), terms = scaledTerms.count
+        scaledTerms.withUnsafeBufferPointer { tcB in
+        termPair.withUnsafeBufferPointer { tpB in
         withUnsafeTemporaryAllocation(of: T.self, capacity: pairs + C) { scratch in
             let gp = gpB.baseAddress!, go = goB.baseAddress!, gs = gsB.baseAddress!
-            let pi = piB.baseAddress!, ts = tsB.baseAddress!, tf = tfB.baseAddress, tc = tcB.baseAddress
+            let pi = piB.baseAddress!, tf = tfB.baseAddress, tc = tcB.baseAddress, tp = tpB.baseAddress
             let K = scratch.baseAddress!, acc = K + pairs
             for e in edges {
                 let xr = x + (src.map { Int($0[e]) } ?? e) * mIn * C
                 let orow = out + (dst.map { Int($0[e]) } ?? e) * mOut * C
                 let wr = sharedWeights ? w : w + e * paths * C
                 if pairs > 0 {
-                    Self.foldFilter(pairs: pairs, ts: ts, tf: tf!, tc: tc!, y: y + e * mF, scale: scale, into: K)
+                    Self.foldFilter(pairs: pairs, terms: terms, tp: tp!, tf: tf!, tc: tc!, y: y + e * mF, into: K)
                 }
                 for g in 0..<groups {
                     let q0 = Int(gs[g]), q1 = Int(gs[g + 1])
@@ -105,19 +112,20 @@ struct TensorProductKernel<T: TensorScalar> {
         groupOutput.withUnsafeBufferPointer { goB in
         groupPairStart.withUnsafeBufferPointer { gsB in
         pairInput.withUnsafeBufferPointer { piB in
-        pairTermStart.withUnsafeBufferPointer { tsB in
         termFilter.withUnsafeBufferPointer { tfB in
-        termCoefficient.withUnsafeBufferPointer { tcB in
+        let scaledTerms = scaledCoefficients(scale), terms = scaledTerms.count
+        scaledTerms.withUnsafeBufferPointer { tcB in
+        termPair.withUnsafeBufferPointer { tpB in
         withUnsafeTemporaryAllocation(of: T.self, capacity: 2 * pairs + 2 * C) { scratch in
             let gp = gpB.baseAddress!, go = goB.baseAddress!, gs = gsB.baseAddress!
-            let pi = piB.baseAddress!, ts = tsB.baseAddress!, tf = tfB.baseAddress!, tc = tcB.baseAddress!
+            let pi = piB.baseAddress!, tf = tfB.baseAddress!, tc = tcB.baseAddress!, tp = tpB.baseAddress!
             let K = scratch.baseAddress!, dK = K + pairs, wg = dK + pairs, acc = wg + C
             for e in edges {
                 let srow = src.map { Int($0[e]) } ?? e
                 let xr = x + srow * mIn * C
                 let gr = gOut + (dst.map { Int($0[e]) } ?? e) * mOut * C
                 let wr = sharedWeights ? w : w + e * paths * C
-                Self.foldFilter(pairs: pairs, ts: ts, tf: tf, tc: tc, y: y + e * mF, scale: scale, into: K)
+                Self.foldFilter(pairs: pairs, terms: terms, tp: tp, tf: tf, tc: tc, y: y + e * mF, into: K)
                 for g in 0..<groups {
                     let q0 = Int(gs[g]), q1 = Int(gs[g + 1])
                     let p = Int(gp[g])
@@ -155,10 +163,7 @@ struct TensorProductKernel<T: TensorScalar> {
                 }
                 if let gy {
                     let gyr = gy + e * mF
-                    for q in 0..<pairs {
-                        let d = dK[q] * scale
-                        for t in Int(ts[q]) ..< Int(ts[q + 1]) { gyr[Int(tf[t])] += tc[t] * d }
-                    }
+                    for t in 0..<terms { gyr[Int(tf[t])] += tc[t] * dK[Int(tp[t])] }
                 }
             }
         }}}}}}}}

@@ -11,6 +11,8 @@ public enum IrrepsError: Error, Equatable, Sendable, CustomStringConvertible {
     case negativeDegree(Int)
     /// A negative multiplicity was supplied.
     case negativeMultiplicity(Int)
+    /// A degree beyond what a table-driven routine supports (`what` names the routine).
+    case unsupportedDegree(Int, max: Int, what: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,8 @@ public enum IrrepsError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid irrep degree l = \(l): must be >= 0"
         case let .negativeMultiplicity(m):
             return "invalid multiplicity \(m): must be >= 0"
+        case let .unsupportedDegree(l, maxL, what):
+            return "unsupported degree lmax = \(l) for \(what): must be in 0...\(maxL)"
         }
     }
 }

@@ -27,6 +27,14 @@ public enum SphericalHarmonics {
     /// Largest degree supported by the cached coefficient tables.
     public static let maxL = 40
 
+    /// Throws `IrrepsError.unsupportedDegree` unless `0 ≤ lmax ≤ maxL`. Call this when `lmax`
+    /// comes from a config file: the hot-path functions only `precondition` it.
+    public static func validate(lmax: Int) throws {
+        guard lmax >= 0 && lmax <= maxL else {
+            throw IrrepsError.unsupportedDegree(lmax, max: maxL, what: "SphericalHarmonics")
+        }
+    }
+
     /// Flat index `l² + l + m` of `(l, m)`.
     @inlinable public static func index(l: Int, m: Int) -> Int { l * l + l + m }
 

@@ -1,6 +1,6 @@
 /// Real Wigner-D matrices in the se3 spherical-harmonic basis (see `SphericalHarmonics`).
 ///
-/// Defining property (tested for l ≤ 12): for every orthogonal `R` and every `x`,
+/// Defining property (tested for l ≤ 12 and at 16, 20, 24): for every orthogonal `R` and every `x`,
 ///
 ///     Y^l(R x) = D^l(R) Y^l(x),     D^l(R1 R2) = D^l(R1) D^l(R2),     D^l(Rᵀ) = D^l(R)ᵀ.
 ///
@@ -15,6 +15,13 @@
 public enum WignerD {
     /// Largest supported degree (coefficient tables are precomputed up to it).
     public static let maxL = 24
+
+    /// Throws `IrrepsError.unsupportedDegree` unless `0 ≤ lmax ≤ maxL` (for config-driven lmax).
+    public static func validate(lmax: Int) throws {
+        guard lmax >= 0 && lmax <= maxL else {
+            throw IrrepsError.unsupportedDegree(lmax, max: maxL, what: "WignerD")
+        }
+    }
 
     /// `Σ_{l' < l} (2l' + 1)² = l (4l² − 1) / 3`.
     @inlinable public static func offset(_ l: Int) -> Int { l * (4 * l * l - 1) / 3 }
@@ -53,81 +60,81 @@ public enum WignerD {
 
     /// Hot path: writes the blocks `D^0 ... D^lmax` of a **proper** rotation `R` into
     /// `out[0 ..< blockSize(lmax:)]` (no allocation). `0 ≤ lmax ≤ maxL`.
+    ///
+    /// Ivanic–Ruedenberg: `D^l_{mn} = u U + v V + w W`, each of `U, V, W` a combination of
+    /// `P(i, a, n)` = `r_{i0} D^{l−1}_{a n}` (|n| < l),
+    /// `r_{i1} D^{l−1}_{a, l−1} − r_{i,−1} D^{l−1}_{a, 1−l}` (n = l),
+    /// `r_{i1} D^{l−1}_{a, 1−l} + r_{i,−1} D^{l−1}_{a, l−1}` (n = −l), with `r = D^1`.
+    /// The `n`-dependence of `u, v, w` is the common factor `1/√den(n)`, applied once per row.
     public static func fill(lmax: Int, _ R: Rotation, into out: UnsafeMutablePointer<Double>) {
         precondition(lmax >= 0 && lmax <= maxL)
         out[0] = 1
         if lmax == 0 { return }
-        // D^1 in (y, z, x) order: index i ∈ {−1, 0, 1} ↔ axis {1, 2, 0}
-        let ax = [1, 2, 0]
+        // D^1 in (y, z, x) order: index i ∈ {−1, 0, 1} ↔ axis {y, z, x}
         let o1 = out + 1
-        for i in 0..<3 { for j in 0..<3 { o1[i * 3 + j] = R[ax[i], ax[j]] } }
+        o1[0] = R.r1.y; o1[1] = R.r1.z; o1[2] = R.r1.x
+        o1[3] = R.r2.y; o1[4] = R.r2.z; o1[5] = R.r2.x
+        o1[6] = R.r0.y; o1[7] = R.r0.z; o1[8] = R.r0.x
         if lmax == 1 { return }
-        // r(i, j) = D^1_{i j}
-        @inline(__always) func r(_ i: Int, _ j: Int) -> Double { o1[(i + 1) * 3 + (j + 1)] }
-        coefficients.u.withUnsafeBufferPointer { tu in
-        coefficients.v.withUnsafeBufferPointer { tv in
-        coefficients.w.withUnsafeBufferPointer { tw in
+        coefficients.uHat.withUnsafeBufferPointer { uh in
+        coefficients.vHat.withUnsafeBufferPointer { vh in
+        coefficients.wHat.withUnsafeBufferPointer { wh in
+        coefficients.invSqrtDen.withUnsafeBufferPointer { isd in
             for l in 2...lmax {
                 let prev = out + offset(l - 1), cur = out + offset(l)
                 let dp = 2 * l - 1, d = 2 * l + 1
-                @inline(__always) func M(_ a: Int, _ b: Int) -> Double { prev[(a + l - 1) * dp + (b + l - 1)] }
-                @inline(__always) func P(_ i: Int, _ a: Int, _ b: Int) -> Double {
-                    if b == l { return r(i, 1) * M(a, l - 1) - r(i, -1) * M(a, 1 - l) }
-                    if b == -l { return r(i, 1) * M(a, 1 - l) + r(i, -1) * M(a, l - 1) }
-                    return r(i, 0) * M(a, b)
-                }
-                let co = offset(l)
+                let base = l * l + l
                 for m in -l...l {
-                    for n in -l...l {
-                        let k = co + (m + l) * d + (n + l)
-                        let uu = tu[k], vv = tv[k], ww = tw[k]
-                        var s = 0.0
-                        if uu != 0 { s += uu * P(0, m, n) }
-                        if vv != 0 {
-                            let V: Double
-                            if m == 0 {
-                                V = P(1, 1, n) + P(-1, -1, n)
-                            } else if m > 0 {
-                                V = m == 1 ? P(1, 0, n) * 2.0.squareRoot()
-                                           : P(1, m - 1, n) - P(-1, 1 - m, n)
-                            } else {
-                                V = m == -1 ? P(-1, 0, n) * 2.0.squareRoot()
-                                            : P(1, m + 1, n) + P(-1, -m - 1, n)
-                            }
-                            s += vv * V
-                        }
-                        if ww != 0 {
-                            let W = m > 0 ? P(1, m + 1, n) + P(-1, -m - 1, n)
-                                          : P(1, m - 1, n) - P(-1, 1 - m, n)
-                            s += ww * W
-                        }
-                        cur[(m + l) * d + (n + l)] = s
+                    let row = cur + (m + l) * d
+                    for j in 0..<d { row[j] = 0 }
+                    // row += c · P(i, a, ·)
+                    @inline(__always) func addTerm(_ i: Int, _ a: Int, _ c: Double) {
+                        let ri = o1 + (i + 1) * 3           // r(i, −1), r(i, 0), r(i, 1)
+                        let src = prev + (a + l - 1) * dp   // D^{l−1}_{a, n}, n = 1−l ... l−1 at 0 ..< dp
+                        let c0 = c * ri[1]
+                        for k in 0..<dp { row[k + 1] += c0 * src[k] }
+                        let first = src[0], last = src[dp - 1]
+                        row[d - 1] += c * (ri[2] * last - ri[0] * first)
+                        row[0] += c * (ri[2] * first + ri[0] * last)
                     }
+                    let k = base + m
+                    let uu = uh[k], vv = vh[k], ww = wh[k]
+                    if uu != 0 { addTerm(0, m, uu) }
+                    if m == 0 {
+                        addTerm(1, 1, vv); addTerm(-1, -1, vv)
+                    } else if m > 0 {
+                        if m == 1 { addTerm(1, 0, vv * 2.0.squareRoot()) }
+                        else { addTerm(1, m - 1, vv); addTerm(-1, 1 - m, -vv) }
+                        if ww != 0 { addTerm(1, m + 1, ww); addTerm(-1, -m - 1, ww) }
+                    } else {
+                        if m == -1 { addTerm(-1, 0, vv * 2.0.squareRoot()) }
+                        else { addTerm(1, m + 1, vv); addTerm(-1, -m - 1, vv) }
+                        if ww != 0 { addTerm(1, m - 1, ww); addTerm(-1, 1 - m, -ww) }
+                    }
+                    for j in 0..<d { row[j] *= isd[base - l + j] }
                 }
             }
-        }}}
+        }}}}
     }
 
-    /// Ivanic–Ruedenberg coefficients `u, v, w` for every `(l, m, n)`, `l ≤ maxL`, stored with
-    /// the block layout (`offset(l) + (m + l)(2l+1) + (n + l)`).
+    /// Ivanic–Ruedenberg coefficients, factorised as `u = û(l,m)/√den(l,n)` etc., with
+    /// `den = (l+n)(l−n)` for `|n| < l` and `2l(2l−1)` for `|n| = l`;
+    /// `û = √((l+m)(l−m))`, `v̂ = ½ √((1+δ_{m0})(l+|m|−1)(l+|m|)) (1 − 2δ_{m0})`,
+    /// `ŵ = −½ √((l−|m|−1)(l−|m|)) (1 − δ_{m0})`. All stored at the SH index `l² + l + m` (or `+ n`).
     struct Coefficients: Sendable {
-        var u: [Double], v: [Double], w: [Double]
+        var uHat: [Double], vHat: [Double], wHat: [Double], invSqrtDen: [Double]
         init(maxL: Int) {
-            let n = WignerD.offset(maxL + 1)
-            u = [Double](repeating: 0, count: n); v = u; w = u
-            guard maxL >= 2 else { return }
-            for l in 2...maxL {
-                let d = 2 * l + 1
+            let n = (maxL + 1) * (maxL + 1)
+            uHat = [Double](repeating: 0, count: n); vHat = uHat; wHat = uHat; invSqrtDen = uHat
+            for l in 0...maxL {
                 for m in -l...l {
-                    for nn in -l...l {
-                        let k = WignerD.offset(l) + (m + l) * d + (nn + l)
-                        let den = Double(abs(nn) < l ? (l + nn) * (l - nn) : 2 * l * (2 * l - 1))
-                        let am = abs(m)
-                        let d0 = m == 0 ? 1.0 : 0.0
-                        u[k] = (Double((l + m) * (l - m)) / den).squareRoot()
-                        v[k] = 0.5 * ((1 + d0) * Double((l + am - 1) * (l + am)) / den).squareRoot() * (1 - 2 * d0)
-                        w[k] = m == 0 ? 0 : -0.5 * (Double((l - am - 1) * (l - am)) / den).squareRoot()
-                    }
+                    let k = l * l + l + m, am = abs(m)
+                    let d0 = m == 0 ? 1.0 : 0.0
+                    uHat[k] = Double((l + m) * (l - m)).squareRoot()
+                    vHat[k] = 0.5 * ((1 + d0) * Double((l + am - 1) * (l + am))).squareRoot() * (1 - 2 * d0)
+                    wHat[k] = m == 0 ? 0 : -0.5 * Double((l - am - 1) * (l - am)).squareRoot()
+                    let den = abs(m) < l ? (l + m) * (l - m) : 2 * l * (2 * l - 1)
+                    invSqrtDen[k] = den > 0 ? 1 / Double(den).squareRoot() : 0
                 }
             }
         }

@@ -18,24 +18,17 @@ func applyUnary<K: UnaryKernel, T>(_ a: Variable<T>, _: K.Type) -> Variable<T> {
     }
 }
 
-/// Numerically stable logistic function 1 / (1 + e^{-x}).
+/// Numerically stable logistic function 1 / (1 + e^{-x}) (one exp of −|x|, no overflow).
 @inlinable
 func logistic<T: TensorScalar>(_ x: T) -> T {
-    if x >= 0 { return 1 / (1 + T.exp(-x)) }
-    let e = T.exp(x)
-    return e / (1 + e)
+    let e = T.exp(-Swift.abs(x))
+    let r = 1 / (1 + e)
+    return x >= 0 ? r : e * r
 }
 
 @usableFromInline enum SigmoidKernel: UnaryKernel {
     @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { logistic(x) }
     @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { y * (1 - y) }
-}
-@usableFromInline enum SiLUKernel: UnaryKernel {
-    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x * logistic(x) }
-    @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T {
-        let s = logistic(x)
-        return s * (1 + x * (1 - s))
-    }
 }
 @usableFromInline enum SoftplusKernel: UnaryKernel {
     /// log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}).
@@ -49,7 +42,8 @@ func logistic<T: TensorScalar>(_ x: T) -> T {
     @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { 1 - y * y }
 }
 @usableFromInline enum ReLUKernel: UnaryKernel {
-    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { x > 0 ? x : 0 }
+    /// (x + |x|)/2 is exactly max(x, 0) and compiles without a data-dependent branch.
+    @inlinable static func forward<T: TensorScalar>(_ x: T) -> T { (x + Swift.abs(x)) * (0.5 as T) }
     @inlinable static func derivative<T: TensorScalar>(x: T, y: T) -> T { x > 0 ? 1 : 0 }
 }
 @usableFromInline enum ExpKernel: UnaryKernel {
@@ -79,8 +73,15 @@ func logistic<T: TensorScalar>(_ x: T) -> T {
 
 /// Logistic sigmoid σ(x) = 1/(1+e^{-x}); σ' = σ(1−σ).
 @inlinable public func sigmoid<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SigmoidKernel.self) }
-/// SiLU / swish x·σ(x); derivative σ(x)(1 + x(1−σ(x))).
-@inlinable public func silu<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SiLUKernel.self) }
+/// SiLU / swish x·σ(x); derivative σ(x)(1 + x(1−σ(x))). σ(x) is kept from the
+/// forward pass so the backward needs no second exp.
+@inlinable public func silu<T>(_ a: Variable<T>) -> Variable<T> {
+    let x = a.value
+    let s = x.map { logistic($0) }
+    return a.tape.custom(value: x * s, inputs: [a]) { g in
+        [Tensor(shape: g.shape, scalars: zip3Map(g, x, s) { gi, xi, si in gi * si * (1 + xi * (1 - si)) })]
+    }
+}
 /// softplus log(1+e^x) (stable form); derivative σ(x).
 @inlinable public func softplus<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SoftplusKernel.self) }
 /// tanh; derivative 1 − tanh².

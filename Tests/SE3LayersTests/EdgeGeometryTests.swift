@@ -37,4 +37,18 @@ final class EdgeGeometryTests: XCTestCase {
         let probeR = Tensor<Double>.randomNormal(shape: [5], using: &g)
         XCTAssertLessThan(GradientCheck.check(inputs: [x]) { _, vv in LT.probe(EdgeGeometry.lengths(of: vv[0]), probeR) }, 1e-7)
     }
+
+    func testHarmonicsRotateWithWignerDAndInvert() throws {
+        var g = SeededGenerator(seed: 63)
+        let v = LT.randomVectors(4, &g)
+        let base = try EdgeGeometry(vectors: v, lmax: 3).shTensor(as: Double.self)
+        for R in LT.rotations(seed: 64) {
+            let rotated = try EdgeGeometry(vectors: v.map { R * $0 }, lmax: 3).shTensor(as: Double.self)
+            XCTAssertLessThan(LT.relDiff(rotated, LT.rotateSH(base, lmax: 3, R)), 1e-12)
+        }
+        let inverted = try EdgeGeometry(vectors: v.map { -$0 }, lmax: 3).shTensor(as: Double.self)
+        for e in 0..<4 { for l in 0...3 { for i in l * l..<(l + 1) * (l + 1) {
+            XCTAssertEqual(inverted[e, i], (l % 2 == 0 ? 1 : -1) * base[e, i], accuracy: 1e-13)
+        } } }
+    }
 }

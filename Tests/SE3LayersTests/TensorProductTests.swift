@@ -39,14 +39,16 @@ final class TensorProductTests: XCTestCase {
 
     func testMatchesDenseReference() throws {
         var g = SeededGenerator(seed: 11)
-        for (li, lf, lo, sharing) in [(1, 1, 1, TensorProductPlan.WeightSharing.perEdge), (2, 2, 2, .perEdge),
-                                      (3, 2, 3, .shared), (0, 3, 3, .perEdge), (3, 3, 1, .perEdge)] {
-            let plan = try TensorProductPlan(lmaxIn: li, lmaxFilter: lf, lmaxOut: lo, channels: 3, weightSharing: sharing)
+        // channels 3: scalar kernel; channels 8, 16: register-blocked SIMD kernel
+        for (li, lf, lo, sharing, C) in [(1, 1, 1, TensorProductPlan.WeightSharing.perEdge, 3), (2, 2, 2, .perEdge, 3),
+                                         (3, 2, 3, .shared, 3), (0, 3, 3, .perEdge, 3), (3, 3, 1, .perEdge, 3),
+                                         (2, 2, 2, .perEdge, 8), (3, 2, 3, .shared, 16)] {
+            let plan = try TensorProductPlan(lmaxIn: li, lmaxFilter: lf, lmaxOut: lo, channels: C, weightSharing: sharing)
             let N = 5, E = 9
-            let x = LT.randomFeatures(N, lmax: li, channels: 3, &g)
+            let x = LT.randomFeatures(N, lmax: li, channels: C, &g)
             let (src, dst) = LT.randomEdges(E, nodes: N, &g)
             let y = LT.sh(LT.randomVectors(E, &g), lmax: lf)
-            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, 3] : [E, plan.pathCount, 3], using: &g)
+            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, C] : [E, plan.pathCount, C], using: &g)
             let ref = reference(plan, x: x, src: src, y: y, w: w)
             let tape = Tape<Double>()
             let edges = TensorProduct.edges(plan, input: tape.constant(x), sources: src, filter: tape.constant(y),
@@ -56,8 +58,8 @@ final class TensorProductTests: XCTestCase {
                                                  nodeCount: N, filter: tape.constant(y), weights: tape.constant(w), scale: 0.7)
             XCTAssertLessThan(LT.relDiff(conv.value, scatter(ref, dst, nodes: N) * 0.7), 1e-13)
             // without gather: x already on edges
-            let xe = Tensor<Double>(shape: [E, plan.inputComponents, 3],
-                                    scalars: src.flatMap { s in x.scalars[(Int(s) * plan.inputComponents * 3)..<((Int(s) + 1) * plan.inputComponents * 3)] })
+            let xe = Tensor<Double>(shape: [E, plan.inputComponents, C],
+                                    scalars: src.flatMap { s in x.scalars[(Int(s) * plan.inputComponents * C)..<((Int(s) + 1) * plan.inputComponents * C)] })
             let direct = TensorProduct.edges(plan, input: tape.constant(xe), sources: nil, filter: tape.constant(y),
                                              weights: tape.constant(w))
             XCTAssertLessThan(LT.relDiff(direct.value, ref), 1e-13)
@@ -97,15 +99,15 @@ final class TensorProductTests: XCTestCase {
 
     func testGradientsOfInputFilterAndWeights() throws {
         var g = SeededGenerator(seed: 14)
-        for sharing in [TensorProductPlan.WeightSharing.perEdge, .shared] {
-            let plan = try TensorProductPlan(lmaxIn: 2, lmaxFilter: 2, lmaxOut: 2, channels: 3, weightSharing: sharing)
+        for (sharing, C) in [(TensorProductPlan.WeightSharing.perEdge, 3), (.shared, 3), (.perEdge, 8), (.shared, 8)] {
+            let plan = try TensorProductPlan(lmaxIn: 2, lmaxFilter: 2, lmaxOut: 2, channels: C, weightSharing: sharing)
             let N = 3, E = 5
-            let x = LT.randomFeatures(N, lmax: 2, channels: 3, &g)
+            let x = LT.randomFeatures(N, lmax: 2, channels: C, &g)
             let (src, dst) = LT.randomEdges(E, nodes: N, &g)
             let y = LT.sh(LT.randomVectors(E, &g), lmax: 2)
-            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, 3] : [E, plan.pathCount, 3], using: &g)
-            let probeConv = Tensor<Double>.randomNormal(shape: [N, 9, 3], using: &g)
-            let probeEdges = Tensor<Double>.randomNormal(shape: [E, 9, 3], using: &g)
+            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, C] : [E, plan.pathCount, C], using: &g)
+            let probeConv = Tensor<Double>.randomNormal(shape: [N, 9, C], using: &g)
+            let probeEdges = Tensor<Double>.randomNormal(shape: [E, 9, C], using: &g)
             let errConv = GradientCheck.check(inputs: [x, y, w]) { _, v in
                 LT.probe(TensorProduct.convolution(plan, input: v[0], sources: src, destinations: dst, nodeCount: N,
                                                    filter: v[1], weights: v[2], scale: 0.8), probeConv)
@@ -120,20 +122,27 @@ final class TensorProductTests: XCTestCase {
 
     func testGradientWithOnlySomeInputsRequiringIt() throws {
         var g = SeededGenerator(seed: 15)
-        let plan = try TensorProductPlan(lmaxIn: 1, lmaxFilter: 2, lmaxOut: 2, channels: 2)
-        let E = 4
-        let x = LT.randomFeatures(E, lmax: 1, channels: 2, &g)
-        let y = LT.sh(LT.randomVectors(E, &g), lmax: 2)
-        let w = Tensor<Double>.randomNormal(shape: [E, plan.pathCount, 2], using: &g)
-        let probe = Tensor<Double>.randomNormal(shape: [E, 9, 2], using: &g)
-        let full = Tape<Double>()
-        let vx = full.variable(x), vy = full.variable(y), vw = full.variable(w)
-        full.backward(LT.probe(TensorProduct.edges(plan, input: vx, sources: nil, filter: vy, weights: vw), probe))
-        let partial = Tape<Double>()
-        let px = partial.variable(x), pw = partial.variable(w)
-        partial.backward(LT.probe(TensorProduct.edges(plan, input: px, sources: nil, filter: partial.constant(y), weights: pw), probe))
-        XCTAssertEqual(full.gradient(vx), partial.gradient(px))
-        XCTAssertEqual(full.gradient(vw), partial.gradient(pw))
+        for C in [2, 8] {
+            let plan = try TensorProductPlan(lmaxIn: 1, lmaxFilter: 2, lmaxOut: 2, channels: C)
+            let E = 4
+            let x = LT.randomFeatures(E, lmax: 1, channels: C, &g)
+            let y = LT.sh(LT.randomVectors(E, &g), lmax: 2)
+            let w = Tensor<Double>.randomNormal(shape: [E, plan.pathCount, C], using: &g)
+            let probe = Tensor<Double>.randomNormal(shape: [E, 9, C], using: &g)
+            let full = Tape<Double>()
+            let vx = full.variable(x), vy = full.variable(y), vw = full.variable(w)
+            full.backward(LT.probe(TensorProduct.edges(plan, input: vx, sources: nil, filter: vy, weights: vw), probe))
+            let partial = Tape<Double>()
+            let px = partial.variable(x), pw = partial.variable(w)
+            partial.backward(LT.probe(TensorProduct.edges(plan, input: px, sources: nil, filter: partial.constant(y), weights: pw), probe))
+            XCTAssertLessThan(LT.relDiff(partial.gradient(px)!, full.gradient(vx)!), 1e-14)
+            XCTAssertLessThan(LT.relDiff(partial.gradient(pw)!, full.gradient(vw)!), 1e-14)
+            let onlyY = Tape<Double>()
+            let oy = onlyY.variable(y)
+            onlyY.backward(LT.probe(TensorProduct.edges(plan, input: onlyY.constant(x), sources: nil, filter: oy,
+                                                        weights: onlyY.constant(w)), probe))
+            XCTAssertLessThan(LT.relDiff(onlyY.gradient(oy)!, full.gradient(vy)!), 1e-14)
+        }
     }
 
     /// With unit-variance inputs, weights and component-normalised SH of random directions,
@@ -152,6 +161,33 @@ final class TensorProductTests: XCTestCase {
             for e in 0..<E { for i in l * l..<(l + 1) * (l + 1) { for c in 0..<4 {
                 let v = out.scalars[(e * 9 + i) * 4 + c]; s += v * v; n += 1 } } }
             XCTAssertEqual(s / Double(n), 1, accuracy: 0.08, "degree \(l)")
+        }
+    }
+
+    func testThreadedKernelsMatchSingleThread() throws {
+        var g = SeededGenerator(seed: 17)
+        let saved = TensorProduct.threads
+        defer { TensorProduct.threads = saved }
+        for (sharing, C) in [(TensorProductPlan.WeightSharing.perEdge, 8), (.shared, 3)] {
+            let plan = try TensorProductPlan(lmaxIn: 1, lmaxFilter: 1, lmaxOut: 1, channels: C, weightSharing: sharing)
+            let N = 50, E = 5000
+            let x = LT.randomFeatures(N, lmax: 1, channels: C, &g)
+            let (src, dst) = LT.randomEdges(E, nodes: N, &g)
+            let y = LT.sh(LT.randomVectors(E, &g), lmax: 1)
+            let w = Tensor<Double>.randomNormal(shape: sharing == .shared ? [plan.pathCount, C] : [E, plan.pathCount, C], using: &g)
+            let probe = Tensor<Double>.randomNormal(shape: [N, 4, C], using: &g)
+            func run(_ threads: Int) -> [Tensor<Double>] {
+                TensorProduct.threads = threads
+                let t = Tape<Double>()
+                let vx = t.variable(x), vy = t.variable(y), vw = t.variable(w)
+                let out = TensorProduct.convolution(plan, input: vx, sources: src, destinations: dst, nodeCount: N,
+                                                    filter: vy, weights: vw, scale: 0.5)
+                t.backward(LT.probe(out, probe))
+                let msgs = TensorProduct.edges(plan, input: vx, sources: src, filter: vy, weights: vw)
+                return [out.value, msgs.value, t.gradient(vx)!, t.gradient(vy)!, t.gradient(vw)!]
+            }
+            let one = run(1), two = run(2)
+            for (a, b) in zip(two, one) { XCTAssertLessThan(LT.relDiff(a, b), 1e-12) }
         }
     }
 }

@@ -42,7 +42,7 @@ final class ClebschGordanTests: XCTestCase {
 
     func testRealBlocksAreOrthonormal() {
         var worst = 0.0
-        for (l1, l2, l3) in Self.triples(Self.lmax) {
+        for (l1, l2, l3) in Self.triples(12) {
             let b = ClebschGordan.block(l1: l1, l2: l2, l3: l3)
             let d12 = (2 * l1 + 1) * (2 * l2 + 1), d3 = 2 * l3 + 1
             XCTAssertEqual(b.values.count, d12 * d3)
@@ -54,6 +54,27 @@ final class ClebschGordanTests: XCTestCase {
             worst = max(worst, TS.maxAbsDiff(gram, TS.identity(d3)))
         }
         XCTAssertLessThan(worst, 1e-12)
+    }
+
+    /// Σ_{l3, m3} C^{l3 m3}_{m1 m2} C^{l3 m3}_{m1' m2'} = δ_{m1 m1'} δ_{m2 m2'}: the projectors
+    /// Σ_{m3} C C onto each l3 add up to the identity on the (2l1+1)(2l2+1) product space.
+    func testProjectorsAreComplete() {
+        for (l1, l2) in [(0, 3), (1, 1), (2, 3), (4, 4), (7, 5), (10, 10)] {
+            let d2 = 2 * l2 + 1, n = (2 * l1 + 1) * d2
+            var sum = [Double](repeating: 0, count: n * n)
+            for l3 in abs(l1 - l2)...(l1 + l2) {
+                let b = ClebschGordan.block(l1: l1, l2: l2, l3: l3)
+                var proj = [Double](repeating: 0, count: n * n)
+                for e in b.nonZero { for f in b.nonZero where f.i3 == e.i3 {
+                    proj[(e.i1 * d2 + e.i2) * n + f.i1 * d2 + f.i2] += e.value * f.value
+                } }
+                // idempotent with trace 2l3 + 1
+                XCTAssertEqual((0..<n).reduce(0) { $0 + proj[$1 * n + $1] }, Double(2 * l3 + 1), accuracy: 1e-11)
+                if n <= 49 { XCTAssertLessThan(TS.maxAbsDiff(TS.matMul(proj, proj, n), proj), 1e-12) }
+                for i in 0..<(n * n) { sum[i] += proj[i] }
+            }
+            XCTAssertLessThan(TS.maxAbsDiff(sum, TS.identity(n)), 1e-12, "\(l1) \(l2)")
+        }
     }
 
     func testSelectionRulesAndExactZeros() {

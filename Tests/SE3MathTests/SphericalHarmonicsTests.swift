@@ -81,6 +81,21 @@ final class SphericalHarmonicsTests: XCTestCase {
         }
     }
 
+    func testHighDegreeNormalisationAndValidation() throws {
+        var g = SeededGenerator(seed: 19)
+        let lmax = SphericalHarmonics.maxL
+        for _ in 0..<10 {
+            let y = SphericalHarmonics.evaluate(lmax: lmax, TS.gaussianVector(&g))
+            for l in [20, 30, lmax] {
+                XCTAssertEqual(TS.shBlock(y, l).reduce(0) { $0 + $1 * $1 }, Double(2 * l + 1), accuracy: 1e-9 * Double(2 * l + 1))
+            }
+        }
+        XCTAssertNoThrow(try SphericalHarmonics.validate(lmax: 12))
+        XCTAssertThrowsError(try SphericalHarmonics.validate(lmax: lmax + 1))
+        XCTAssertThrowsError(try SphericalHarmonics.validate(lmax: -1))
+        XCTAssertThrowsError(try WignerD.validate(lmax: WignerD.maxL + 1))
+    }
+
     func testParityAndScaleInvariance() {
         var g = SeededGenerator(seed: 15)
         for _ in 0..<30 {

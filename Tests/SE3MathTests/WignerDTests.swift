@@ -29,6 +29,20 @@ final class WignerDTests: XCTestCase {
         }
     }
 
+    func testL1BasisHelpers() {
+        var g = SeededGenerator(seed: 28)
+        let r = Rotation.random(using: &g), v = TS.gaussianVector(&g)
+        let f = L1Basis.fromCartesian(v)
+        XCTAssertEqual(L1Basis.toCartesian(f), v)
+        XCTAssertEqual([0, 1, 2].map { f[L1Basis.index(ofAxis: $0)] }, [v.x, v.y, v.z])
+        let rotated = TS.matVec(WignerD.matrix(l: 1, r), [f.x, f.y, f.z])
+        let expected = L1Basis.fromCartesian(r * v)
+        XCTAssertLessThan(TS.maxAbsDiff(rotated, [expected.x, expected.y, expected.z]), 1e-14)
+        let y1 = TS.shBlock(SphericalHarmonics.evaluate(lmax: 1, v), 1)
+        let u = L1Basis.fromCartesian(v / (v * v).sum().squareRoot()) * 3.0.squareRoot()
+        XCTAssertLessThan(TS.maxAbsDiff(y1, [u.x, u.y, u.z]), 1e-15)
+    }
+
     func testHomomorphism() {
         var g = SeededGenerator(seed: 23)
         for _ in 0..<5 {
@@ -53,6 +67,22 @@ final class WignerDTests: XCTestCase {
             for l in 0...lmax {
                 XCTAssertLessThan(TS.maxAbsDiff(TS.matVec(blocks.matrix(l), TS.shBlock(y, l)), TS.shBlock(yr, l)), 1e-10 * Double(l + 1),
                                   "l=\(l) trial=\(trial)")
+            }
+        }
+    }
+
+    /// The recursion stays accurate up to the largest supported degree.
+    func testHighDegreeConsistency() {
+        var g = SeededGenerator(seed: 27)
+        let L = WignerD.maxL
+        for _ in 0..<3 {
+            let r = Rotation.random(using: &g), x = TS.gaussianVector(&g)
+            let y = SphericalHarmonics.evaluate(lmax: L, x), yr = SphericalHarmonics.evaluate(lmax: L, r * x)
+            let b = WignerD.blockDiagonal(lmax: L, r)
+            for l in [16, 20, L] {
+                XCTAssertLessThan(TS.maxAbsDiff(b.apply(l: l, TS.shBlock(y, l)), TS.shBlock(yr, l)), 1e-9, "l=\(l)")
+                let d = b.matrix(l), n = 2 * l + 1
+                XCTAssertLessThan(TS.maxAbsDiff(TS.matMul(d, TS.transpose(d, n), n), TS.identity(n)), 1e-10, "l=\(l)")
             }
         }
     }
