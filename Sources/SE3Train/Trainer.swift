@@ -140,7 +140,8 @@ public final class Trainer {
             throw ConfigError(file: configFile, key: "data.batch_size",
                               "\(config.data.batchSize) structures per rank is more than the smallest rank part (\(plan.rankCounts.min() ?? 0) of \(train.count) structures over \(comm.size) ranks) of \(train.path)")
         }
-        builder = BatchBuilder(cutoff: config.model.cutoff, maxNeighbors: config.model.maxNeighbors)
+        builder = BatchBuilder(cutoff: config.model.cutoff, maxNeighbors: config.model.maxNeighbors,
+                               maxAtoms: config.data.maxAtoms, maxEdges: config.data.maxEdges)
         loader = try DataLoader(sources: train.shards, sampler: sampler, builder: builder)
         if let v = val {
             let vplan = try ShardPlan(shardSizes: v.shards.map(\.count), worldSize: comm.size, rank: comm.rank, mode: .ranges)
@@ -178,10 +179,16 @@ public final class Trainer {
         return atoms > 0 ? Double(edges) / Double(atoms) : 0
     }
 
-    /// The batch of step `index` of `epoch` on this rank.
-    public func batch(epoch: Int, index: Int, plan: [[GlobalIndex]]) throws -> GraphBatch {
-        let structures = try loader.structures(plan[index])
-        return try builder.build(structures, context: "\(config.data.train) (epoch \(epoch), step \(index))")
+    /// The batch of step `index` of `epoch` on this rank, as micro-batches: one, unless
+    /// `data.max_atoms` / `data.max_edges` cap the size of what one forward pass sees (the
+    /// gradients of the micro-batches add up to the gradient of the whole step).
+    public func batch(epoch: Int, index: Int, plan: [[GlobalIndex]]) throws -> [GraphBatch] {
+        try microBatches(try loader.structures(plan[index]), context: "\(config.data.train) (epoch \(epoch), step \(index))")
+    }
+
+    func microBatches(_ structures: [Structure], context: String) throws -> [GraphBatch] {
+        if builder.maxAtoms == nil && builder.maxEdges == nil { return [try builder.build(structures, context: context)] }
+        return try builder.batches(structures, context: context)
     }
 
     /// One optimiser step on this rank's `batch`: forward, loss, backward, synchronisation,
@@ -189,15 +196,16 @@ public final class Trainer {
     /// `sync: parameters` mode). `stop` is this rank's stop request; the result says whether any
     /// rank asked to stop.
     @discardableResult
-    public func trainStep(_ batch: GraphBatch, stop: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
+    public func trainStep(_ batches: [GraphBatch], stop: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
         let store = model.store
-        let localLoss = try accumulateGradients(batch)
+        let localLoss = try accumulateGradients(batches)
+        let count = batches.reduce(0) { $0 + $1.graphCount }
         let totals: StepTotals
         if config.distributed.sync == "parameters" {
-            if batch.graphCount > 0 { store.scaleGrads(by: 1 / Float(batch.graphCount)) }
-            totals = try synchronizer.totals(localCount: batch.graphCount, localLossSum: localLoss, stop: stop)
+            if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
+            totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop)
         } else {
-            totals = try synchronizer.synchronizeGradients(store, localCount: batch.graphCount, localLossSum: localLoss, stop: stop)
+            totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop)
         }
         var norm = Double(store.gradientNorm())
         if config.training.clipGradNorm > 0 { norm = Double(store.clipGradients(maxNorm: Float(config.training.clipGradNorm))) }
@@ -211,16 +219,21 @@ public final class Trainer {
         return (totals, lr, norm)
     }
 
-    /// Zeroes the gradients and accumulates ∇ Σ_{g∈batch} ℓ_g; returns Σ_g ℓ_g.
-    public func accumulateGradients(_ batch: GraphBatch) throws -> Double {
+    /// Zeroes the gradients and accumulates ∇ Σ_g ℓ_g over every structure of the micro-batches
+    /// (one forward/backward pass each); returns Σ_g ℓ_g.
+    public func accumulateGradients(_ batches: [GraphBatch]) throws -> Double {
         let store = model.store
         store.zeroGrads()
-        let tape = Tape<Float>(store: store)
-        let outputs = try ModelRunner.forward(model, batch: batch, tape: tape)
-        let targets = try normalizer.standardizedTargets(batch)
-        let (l, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape)
-        tape.backward(l)
-        return per.reduce(0, +)
+        var total = 0.0
+        for batch in batches {
+            let tape = Tape<Float>(store: store)
+            let outputs = try ModelRunner.forward(model, batch: batch, tape: tape)
+            let targets = try normalizer.standardizedTargets(batch)
+            let (l, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape)
+            tape.backward(l)
+            total += per.reduce(0, +)
+        }
+        return total
     }
 
     /// Replaces parameters (and EMA weights) by their mean over ranks.
@@ -246,8 +259,9 @@ public final class Trainer {
         var metrics = ValidationMetrics(normalizer: normalizer)
         for indices in loader.sampler.evaluationBatches() {
             let structures = try loader.structures(indices)
-            let batch = try builder.build(structures, context: "\(config.data.val ?? "validation set")")
-            try Self.accumulate(&metrics, model: model, normalizer: normalizer, loss: loss, batch: batch)
+            for batch in try microBatches(structures, context: config.data.val ?? "validation set") {
+                try Self.accumulate(&metrics, model: model, normalizer: normalizer, loss: loss, batch: batch)
+            }
         }
         try metrics.combine(comm)
         return metrics

@@ -148,6 +148,22 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(fixed.config.model.averageNeighbors, 7.5)
     }
 
+    /// `data.max_atoms` splits a step into micro-batches whose gradients add up to the whole step's.
+    func testMicroBatchesGiveTheSameGradient() throws {
+        let whole = try trainer(try config()), capped = try trainer(try config(["data.max_atoms=20"]))
+        let plan = whole.sampler.batches(epoch: 0)
+        let one = try whole.batch(epoch: 0, index: 0, plan: plan), many = try capped.batch(epoch: 0, index: 0, plan: plan)
+        XCTAssertEqual(one.count, 1)
+        XCTAssertGreaterThan(many.count, 1)
+        XCTAssertEqual(many.reduce(0) { $0 + $1.graphCount }, 8)
+        XCTAssertTrue(many.allSatisfy { $0.atomCount <= 20 || $0.graphCount == 1 })
+        XCTAssertEqual(whole.store.values, capped.store.values)
+        let l1 = try whole.accumulateGradients(one), l2 = try capped.accumulateGradients(many)
+        XCTAssertEqual(l1, l2, accuracy: 1e-5 * l1)
+        let scale = whole.store.grads.map { Swift.abs($0) }.max()!
+        for (a, b) in zip(whole.store.grads, capped.store.grads) { XCTAssertEqual(a, b, accuracy: 1e-5 * scale) }
+    }
+
     func testDataErrorsNameFileAndField() throws {
         XCTAssertThrowsError(try trainer(try config(["targets=[{name: nope}]"]))) { e in
             let d = e as? DataError
