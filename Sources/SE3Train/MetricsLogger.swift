@@ -24,14 +24,23 @@ public final class MetricsLogger {
     /// Writes one record. Values must be JSON-serialisable (numbers, strings, bools, arrays, dictionaries).
     public func log(_ record: [String: Any]) {
         guard let handle else { return }
-        let clean = record.mapValues { v -> Any in
-            if let d = v as? Double, !d.isFinite { return String(d) }
-            if let f = v as? Float, !f.isFinite { return String(f) }
-            return v
-        }
-        guard let data = try? JSONSerialization.data(withJSONObject: clean, options: [.sortedKeys]) else { return }
+        guard let data = Self.line(record) else { return }
         handle.write(data)
         handle.write(Data("\n".utf8))
+    }
+
+    /// One JSON line (sorted keys) for `record`; non-finite numbers, at any depth, become strings
+    /// ("nan", "inf", "-inf") because JSON has no spelling for them.
+    public static func line(_ record: [String: Any]) -> Data? {
+        try? JSONSerialization.data(withJSONObject: sanitize(record), options: [.sortedKeys])
+    }
+
+    static func sanitize(_ v: Any) -> Any {
+        if let d = v as? Double { return d.isFinite ? d : String(d) }
+        if let f = v as? Float { return f.isFinite ? Double(f) : String(f) }
+        if let dict = v as? [String: Any] { return dict.mapValues { sanitize($0) } }
+        if let array = v as? [Any] { return array.map { sanitize($0) } }
+        return v
     }
 
     /// Reads every record of a metrics file (for tests and tools).

@@ -1,10 +1,11 @@
 import ArgumentParser
 
-/// `se3 bench …`: benchmarks. A command group; the training benchmark (`se3 bench --config
-/// FILE`) will become its default subcommand. Subcommands: `tensor-product`.
+/// `se3 bench …`: benchmarks. A command group whose default subcommand is the training benchmark
+/// (`se3 bench --config FILE [--steps N]` ≡ `se3 bench train …`). Subcommands: `train`, `tensor-product`.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (throughput of kernels and training steps).",
-        subcommands: [BenchTensorProduct.self])
+        subcommands: [BenchTrainCommand.self, BenchTensorProduct.self],
+        defaultSubcommand: BenchTrainCommand.self)
 }

@@ -6,5 +6,6 @@ struct SE3Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "se3",
         abstract: "SE(3)-equivariant graph networks (TFN, SE(3)-Transformer, eSCN): train, evaluate, benchmark.",
-        subcommands: [PrepareCommand.self, InspectCommand.self, BenchCommand.self, MPISelfTestCommand.self])
+        subcommands: [TrainCommand.self, EvaluateCommand.self, BenchCommand.self, PrepareCommand.self, InspectCommand.self,
+                      MPISelfTestCommand.self])
 }

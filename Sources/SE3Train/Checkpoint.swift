@@ -1,0 +1,76 @@
+import SE3Tensor
+
+/// Everything needed to continue a run exactly, or to evaluate its model.
+/// The HDF5 layout is documented in `Checkpoint+HDF5.swift`.
+public struct Checkpoint: Equatable {
+    public static let formatName = "se3-checkpoint"
+    public static let formatVersion: Int64 = 1
+
+    /// The full training configuration as YAML (decoded with `TrainConfig.parse`).
+    public var configYAML: String
+    /// Target statistics the model was trained with.
+    public var normalizer: TargetNormalizer
+    /// Parameter layout (names, offsets, shapes) of the model's `ParameterStore`.
+    public var parameters: [Parameter]
+    public var values: [Float]
+    /// AdamW first / second moments and step count (same layout as `values`).
+    public var adamM: [Float]
+    public var adamV: [Float]
+    public var adamStep: Int
+    /// EMA weights (nil when EMA is off) and the number of EMA updates.
+    public var emaWeights: [Float]?
+    public var emaUpdates: Int
+    /// Optimiser steps taken so far.
+    public var step: Int
+    /// Sampler position: the next step to run is `stepInEpoch` of epoch `epoch` (0-based).
+    public var epoch: Int
+    public var stepInEpoch: Int
+    /// State of the trainer's random generator (xoshiro256**).
+    public var rngState: [UInt64]
+    /// Learning-rate schedule including plateau state.
+    public var schedule: LearningRateSchedule
+    /// Lowest validation loss so far (∞ if none).
+    public var bestValidationLoss: Double
+    /// Running sums of the current epoch's training loss and structure count.
+    public var epochLossSum: Double
+    public var epochCount: Double
+    /// Number of ranks that trained (informational).
+    public var worldSize: Int
+
+    public init(configYAML: String, normalizer: TargetNormalizer, parameters: [Parameter], values: [Float],
+                adamM: [Float], adamV: [Float], adamStep: Int, emaWeights: [Float]?, emaUpdates: Int,
+                step: Int, epoch: Int, stepInEpoch: Int, rngState: [UInt64], schedule: LearningRateSchedule,
+                bestValidationLoss: Double, epochLossSum: Double, epochCount: Double, worldSize: Int) {
+        self.configYAML = configYAML; self.normalizer = normalizer; self.parameters = parameters
+        self.values = values; self.adamM = adamM; self.adamV = adamV; self.adamStep = adamStep
+        self.emaWeights = emaWeights; self.emaUpdates = emaUpdates; self.step = step; self.epoch = epoch
+        self.stepInEpoch = stepInEpoch; self.rngState = rngState; self.schedule = schedule
+        self.bestValidationLoss = bestValidationLoss; self.epochLossSum = epochLossSum
+        self.epochCount = epochCount; self.worldSize = worldSize
+    }
+
+    /// The weights to evaluate with: EMA weights when present, else the raw parameters.
+    public var evaluationWeights: [Float] { emaWeights ?? values }
+
+    /// Checks that `store` has exactly this checkpoint's parameter layout.
+    /// - Throws: `CheckpointError` naming `file` and the first differing parameter.
+    public func checkLayout(matches store: ParameterStore<Float>, file: String) throws {
+        let mine = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
+        for p in store.parameters {
+            guard let q = mine[p.name] else {
+                throw CheckpointError(file: file, field: "/parameters/\(p.name)",
+                                      "missing: the checkpoint does not fit this model (parameter \(p.name) of shape \(p.shape))")
+            }
+            guard q.shape == p.shape else {
+                throw CheckpointError(file: file, field: "/parameters/\(p.name)",
+                                      "shape \(q.shape) in the checkpoint, the model has \(p.shape)")
+            }
+        }
+        if let extra = parameters.first(where: { store.parameter(named: $0.name) == nil }) {
+            throw CheckpointError(file: file, field: "/parameters/\(extra.name)", "the model has no parameter \(extra.name)")
+        }
+        guard parameters == store.parameters else {
+            throw CheckpointError(file: file, field: "/layout", "parameter order differs from the model's")
+        }
+    }
+}

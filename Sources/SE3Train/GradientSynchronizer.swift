@@ -1,0 +1,86 @@
+import SE3Distributed
+import SE3Tensor
+
+/// What all ranks agree on after a step: the global number of structures, the global loss sum
+/// and whether any rank asked to stop (SIGTERM/SIGINT).
+public struct StepTotals: Equatable, Sendable {
+    public var count: Double
+    public var lossSum: Double
+    public var stop: Bool
+
+    public init(count: Double, lossSum: Double, stop: Bool) {
+        self.count = count; self.lossSum = lossSum; self.stop = stop
+    }
+
+    /// Mean loss per structure over the global batch.
+    public var meanLoss: Double { count > 0 ? lossSum / count : 0 }
+}
+
+/// The collectives of one training step.
+///
+/// `sync: gradients`: every rank holds g_r = ∇ Σ_{g∈B_r} ℓ_g (the gradient of the SUM of its
+/// per-structure losses) and n_r = |B_r|. ONE allreduce of the buffer [g_r, n_r, L_r, s_r]
+/// (L_r the loss sum, s_r the stop flag) gives Σ_r g_r, N = Σ_r n_r, Σ_r L_r and Σ_r s_r; the
+/// gradient becomes (Σ_r g_r) / N = ∇ (1/N) Σ_{g∈B} ℓ_g, the gradient of the mean loss over the
+/// global batch B = ∪_r B_r, however the structures are split between ranks. The stop flag is
+/// any-of (sum > 0), so every rank stops after the same step.
+///
+/// `sync: parameters`: ranks step on their local mean gradient; `totals` allreduces only
+/// [n_r, L_r, s_r], and every `average_every` steps `averageParameters` replaces the weights
+/// (and the EMA weights) by their mean over ranks (periodic model averaging).
+public final class GradientSynchronizer {
+    public let comm: Communicator
+    private var scratch: [Float] = []
+
+    public init(comm: Communicator) { self.comm = comm }
+
+    /// Allreduces gradients with the counts; afterwards `store.grads` is the gradient of the
+    /// mean loss over the global batch. A global count of 0 leaves zero gradients.
+    public func synchronizeGradients(_ store: ParameterStore<Float>, localCount: Int, localLossSum: Double,
+                                     stop: Bool) throws -> StepTotals {
+        let n = store.count
+        if scratch.count != n + 3 { scratch = [Float](repeating: 0, count: n + 3) }
+        store.grads.withUnsafeBufferPointer { g in
+            scratch.withUnsafeMutableBufferPointer { s in
+                for i in 0..<n { s[i] = g[i] }
+                s[n] = Float(localCount)
+                s[n + 1] = Float(localLossSum)
+                s[n + 2] = stop ? 1 : 0
+            }
+        }
+        try scratch.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
+        let count = Double(scratch[n])
+        let scale: Float = count > 0 ? Float(1 / count) : 0
+        scratch.withUnsafeBufferPointer { s in
+            store.grads.withUnsafeMutableBufferPointer { g in
+                for i in 0..<n { g[i] = s[i] * scale }
+            }
+        }
+        return StepTotals(count: count, lossSum: Double(scratch[n + 1]), stop: scratch[n + 2] > 0)
+    }
+
+    /// Allreduces only the counts, loss sums and stop flags (parameter-averaging mode).
+    public func totals(localCount: Int, localLossSum: Double, stop: Bool) throws -> StepTotals {
+        var buffer = [Double(localCount), localLossSum, stop ? 1 : 0]
+        try comm.allreduceSum(&buffer)
+        return StepTotals(count: buffer[0], lossSum: buffer[1], stop: buffer[2] > 0)
+    }
+
+    /// Replaces each buffer by its mean over ranks (one allreduce for all buffers).
+    public func averageParameters(_ buffers: [UnsafeMutableBufferPointer<Float>]) throws {
+        guard comm.size > 1 else { return }
+        let total = buffers.reduce(0) { $0 + $1.count }
+        if scratch.count != total { scratch = [Float](repeating: 0, count: total) }
+        var o = 0
+        for b in buffers { for i in 0..<b.count { scratch[o + i] = b[i] }; o += b.count }
+        try scratch.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
+        let scale = 1 / Float(comm.size)
+        o = 0
+        for b in buffers { for i in 0..<b.count { b[i] = scratch[o + i] * scale }; o += b.count }
+    }
+
+    /// Makes every rank's `values` equal to rank 0's (initialisation).
+    public func broadcastFromRoot(_ values: inout [Float]) throws {
+        try values.withUnsafeMutableBufferPointer { try comm.broadcast($0, root: 0) }
+    }
+}

@@ -1,0 +1,81 @@
+import SE3Data
+import SE3Tensor
+
+/// The training loss on standardised values (see `TargetNormalizer`).
+///
+/// With L(d) = |d| (`l1`, default) or d² (`mse`), target weights w_t, k_t components, and the
+/// model output o and standardised target t, the loss of structure g (N_g atoms) is
+///
+///     ℓ_g = Σ_t w_t ℓ_{g,t},
+///     graph target:     ℓ_{g,t} = (1/k_t) Σ_c L(o_gc − t_gc)            (÷ N_g more if extensive:
+///                                                                          the error per atom)
+///     per-atom target:  ℓ_{g,t} = (1/(N_g k_t)) Σ_{i∈g} Σ_c L(o_ic − t_ic)  (averaged over atoms)
+///
+/// `evaluate` returns the SUM Σ_g ℓ_g over the batch (the quantity whose gradient every rank
+/// computes; dividing the allreduced sum by the global count gives the gradient of the mean).
+public struct LossFunction: Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable { case l1, mse }
+    public var kind: Kind
+    /// w_t by target name.
+    public var weights: [String: Double]
+
+    public init(kind: Kind, weights: [String: Double]) {
+        self.kind = kind
+        self.weights = weights
+    }
+
+    public init(config: TrainConfig) {
+        self.init(kind: Kind(rawValue: config.training.loss) ?? .l1,
+                  weights: Dictionary(uniqueKeysWithValues: config.targets.map { ($0.name, $0.weight) }))
+    }
+
+    /// The batch loss Σ_g ℓ_g on `tape`, and ℓ_g per structure (Double, for logging and validation).
+    /// - Throws: `DataError` if an output is missing or has the wrong shape.
+    public func evaluate<T: TensorScalar>(outputs: [String: Variable<T>], targets: [String: [Double]],
+                                          normalizer: TargetNormalizer, batch: GraphBatch,
+                                          tape: Tape<T>) throws -> (loss: Variable<T>, perStructure: [Double]) {
+        let g = batch.graphCount
+        var perStructure = [Double](repeating: 0, count: g)
+        var total: Variable<T>? = nil
+        let atomsPerGraph = (0..<g).map { batch.atomOffsets[$0 + 1] - batch.atomOffsets[$0] }
+        for t in normalizer.targets {
+            let w = weights[t.name] ?? 1
+            guard let o = outputs[t.name] else {
+                throw DataError(file: "model", field: t.name, "the model returned no output for target \(t.name)")
+            }
+            guard let y = targets[t.name] else {
+                throw DataError(file: "batch", field: "/\(t.level.rawValue)/\(t.name)", "no standardised values for \(t.name)")
+            }
+            let k = t.components
+            let rows = t.level == .graph ? g : batch.atomCount
+            guard o.count == rows * k, o.shape.first == rows, y.count == rows * k else {
+                throw DataError(file: "model", field: t.name,
+                                "output shape \(o.shape) for \(rows) \(t.level.rawValue) rows of \(k) components (targets: \(y.count) values)")
+            }
+            // element weights W so that Σ W ⊙ L(o − t) = Σ_g w_t ℓ_{g,t}
+            var weight = [T](repeating: 0, count: rows * k)
+            var rowGraph = [Int](repeating: 0, count: rows)
+            for r in 0..<rows {
+                let graph = t.level == .graph ? r : Int(batch.graphIndex[r])
+                rowGraph[r] = graph
+                var c = w / Double(k)
+                if t.level == .atom || t.extensive { c /= Double(max(1, atomsPerGraph[graph])) }
+                for j in 0..<k { weight[r * k + j] = T(c) }
+            }
+            let shape = o.shape
+            let diff = o - tape.constant(Tensor(shape: shape, scalars: y.map { T($0) }))
+            let l = kind == .l1 ? abs(diff) : square(diff)
+            let term = sum(l * tape.constant(Tensor(shape: shape, scalars: weight)))
+            total = total.map { $0 + term } ?? term
+            l.value.scalars.withUnsafeBufferPointer { lp in
+                for r in 0..<rows {
+                    var s = 0.0
+                    for j in 0..<k { s += Double(lp[r * k + j]) * Double(weight[r * k + j]) }
+                    perStructure[rowGraph[r]] += s
+                }
+            }
+        }
+        let loss = total ?? tape.constant(Tensor(0))
+        return (loss, perStructure)
+    }
+}

@@ -1,0 +1,33 @@
+import SE3Data
+
+extension TargetNormalizer {
+    /// Builds the normaliser for the configured `targets` (with their dataset descriptions
+    /// `infos`, same order) from the training set's `/statistics` where it has a matching entry
+    /// (an extensive target needs element references, an intensive one must not have them), and
+    /// computes the rest with `DatasetStatistics.compute` over `source` (the whole training set).
+    public static func make(targets: [TargetConfig], infos: [TargetInfo], statistics: DatasetStatistics?,
+                            source: StructureSource, sourceName: String) throws -> TargetNormalizer {
+        precondition(targets.count == infos.count, "one TargetInfo per configured target")
+        var entries: [String: DatasetStatistics.Entry] = [:]
+        var missing: [String] = []
+        var missingExtensive = Set<String>()
+        for t in targets {
+            if let e = statistics?[t.name], e.isExtensive == t.extensive {
+                entries[t.name] = e
+            } else {
+                missing.append(t.name)
+                if t.extensive { missingExtensive.insert(t.name) }
+            }
+        }
+        if !missing.isEmpty {
+            let computed = try DatasetStatistics.compute(source: source, targets: missing, extensive: missingExtensive,
+                                                         sourceName: sourceName)
+            for name in missing { entries[name] = computed[name] }
+        }
+        return TargetNormalizer(targets: zip(targets, infos).map { t, info in
+            let e = entries[t.name]
+            return Target(name: t.name, level: info.level, kind: info.kind, units: info.units, extensive: t.extensive,
+                          mean: e?.mean ?? 0, std: e?.std ?? 1, elementReferences: t.extensive ? e?.elementReferences : nil)
+        })
+    }
+}

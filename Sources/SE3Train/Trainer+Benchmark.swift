@@ -1,0 +1,59 @@
+import Foundation
+import SE3Distributed
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Result of `se3 bench`: training throughput and memory over all ranks.
+public struct BenchmarkResult: Sendable {
+    /// Structures trained per second, summed over ranks (global batch / wall time per step).
+    public var moleculesPerSecond: Double
+    /// Peak resident set size, maximum over ranks, MB.
+    public var peakMemoryMB: Double
+    public var steps: Int
+    public var ranks: Int
+    public var seconds: Double
+    public var molecules: Double
+
+    public var jsonObject: [String: Any] {
+        ["molecules_per_second": moleculesPerSecond, "peak_memory_mb": peakMemoryMB, "steps": steps,
+         "ranks": ranks, "seconds": seconds, "molecules": molecules]
+    }
+}
+
+extension Trainer {
+    /// Runs `warmup` untimed steps, then `steps` timed training steps (wrapping over epochs),
+    /// and reports global molecules/s (Σ_r structures / max_r wall time) and the peak RSS
+    /// (`getrusage` max over ranks). Nothing is written.
+    public func benchmark(steps: Int, warmup: Int = 1) throws -> BenchmarkResult {
+        var e = 0
+        var plan = sampler.batches(epoch: e)
+        var index = 0
+        func next() throws -> Double {
+            if index >= plan.count { e += 1; plan = sampler.batches(epoch: e); index = 0 }
+            let batch = try self.batch(epoch: e, index: index, plan: plan)
+            index += 1
+            return try trainStep(batch).totals.count
+        }
+        for _ in 0..<warmup { _ = try next() }
+        try comm.barrier()
+        let start = Date()
+        var molecules = 0.0
+        for _ in 0..<steps { molecules += try next() }
+        let elapsed = try comm.allreduceMax(Date().timeIntervalSince(start))
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        #if os(Linux)
+        let rssMB = Double(usage.ru_maxrss) / 1024          // kilobytes on Linux
+        #else
+        let rssMB = Double(usage.ru_maxrss) / (1024 * 1024) // bytes on macOS
+        #endif
+        let peak = try comm.allreduceMax(rssMB)
+        return BenchmarkResult(moleculesPerSecond: elapsed > 0 ? molecules / elapsed : 0, peakMemoryMB: peak,
+                               steps: steps, ranks: comm.size, seconds: elapsed, molecules: molecules)
+    }
+}

@@ -1,0 +1,91 @@
+import XCTest
+import SE3Data
+import SE3Distributed
+import SE3Models
+import SE3Tensor
+import SE3Train
+
+/// The gradient of the mean loss over a global batch must not depend on how its structures
+/// are split between ranks (here 3 + 5 of 8, on two simulated ranks).
+final class GradientSyncTests: XCTestCase {
+    let outputs = [OutputSpec(name: "y", level: .graph, kind: .scalar), OutputSpec(name: "mu", level: .graph, kind: .vector),
+                   OutputSpec(name: "q", level: .atom, kind: .scalar)]
+    let normalizer = TargetNormalizer(targets: [
+        .init(name: "y", level: .graph, kind: .scalar, units: "eV", mean: 10, std: 3),
+        .init(name: "mu", level: .graph, kind: .vector, units: "D", mean: 0, std: 0.5),
+        .init(name: "q", level: .atom, kind: .scalar, units: "e", mean: 0, std: 0.2),
+    ])
+
+    /// ∇ Σ_g ℓ_g on `structures` (the gradient every rank computes), and Σ_g ℓ_g.
+    func sumGradient(_ model: TinyModel<Float>, _ structures: [Structure]) throws -> ([Float], Double) {
+        let batch = try BatchBuilder(cutoff: 3).build(structures)
+        model.store.zeroGrads()
+        let tape = Tape<Float>(store: model.store)
+        let out = try model.forward(AtomGraph(batch), tape: tape)
+        let f = LossFunction(kind: .l1, weights: ["y": 1, "mu": 2, "q": 0.5])
+        let (loss, per) = try f.evaluate(outputs: out, targets: try normalizer.standardizedTargets(batch),
+                                         normalizer: normalizer, batch: batch, tape: tape)
+        tape.backward(loss)
+        return (model.store.grads, per.reduce(0, +))
+    }
+
+    func testUnevenSplitGivesTheWholeBatchMeanGradient() throws {
+        let model = try TinyModel<Float>(config: ModelConfig(cutoff: 3, elements: [1, 6, 7, 8]), outputs: outputs, seed: 4)
+        let all = TestData.structures(count: 8, seed: 21)
+        let (whole, wholeLoss) = try sumGradient(model, all)
+        let mean = whole.map { $0 / 8 }
+
+        let (gB, lossB) = try sumGradient(model, Array(all[3...]))
+        let (gA, lossA) = try sumGradient(model, Array(all[..<3]))
+        let comm = PeerCommunicator()
+        comm.peerFloats = gB + [5, Float(lossB), 0]
+        model.store.grads = gA
+        let totals = try GradientSynchronizer(comm: comm).synchronizeGradients(model.store, localCount: 3,
+                                                                                localLossSum: lossA, stop: false)
+        XCTAssertEqual(comm.floatCalls, 1, "gradients and counts travel in one allreduce")
+        XCTAssertEqual(totals.count, 8)
+        XCTAssertEqual(totals.lossSum, wholeLoss, accuracy: 1e-4 * wholeLoss)
+        XCTAssertFalse(totals.stop)
+        let scale = mean.map { Swift.abs($0) }.max()!
+        XCTAssertGreaterThan(scale, 0)
+        for i in mean.indices { XCTAssertEqual(model.store.grads[i], mean[i], accuracy: 1e-5 * scale, "component \(i)") }
+
+        // The naive average of per-rank means weights the 3 structures of rank 0 too much.
+        let naive = zip(gA, gB).map { ($0 / 3 + $1 / 5) / 2 }
+        let worst = zip(naive, mean).map { Swift.abs($0 - $1) }.max()!
+        XCTAssertGreaterThan(worst, 1e-3 * scale, "the test data must distinguish the weightings")
+    }
+
+    func testStopFlagOfAnyRankStopsAll() throws {
+        let store = ParameterStore<Float>(parameters: [Parameter(name: "w", offset: 0, shape: [2])], values: [1, 2])
+        store.grads = [4, 6]
+        let comm = PeerCommunicator()
+        comm.peerFloats = [2, 2, 1, 0.5, 1]
+        let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false)
+        XCTAssertTrue(t.stop)
+        XCTAssertEqual(store.grads, [3, 4])
+        XCTAssertEqual(t.meanLoss, 0.75)
+    }
+
+    func testSingleProcessDividesByLocalCount() throws {
+        let store = ParameterStore<Float>(parameters: [Parameter(name: "w", offset: 0, shape: [3])], values: [0, 0, 0])
+        store.grads = [4, 8, -12]
+        let t = try GradientSynchronizer(comm: SingleProcessCommunicator())
+            .synchronizeGradients(store, localCount: 4, localLossSum: 2, stop: false)
+        XCTAssertEqual(store.grads, [1, 2, -3])
+        XCTAssertEqual(t.count, 4)
+        XCTAssertEqual(t.meanLoss, 0.5)
+    }
+
+    func testParameterAveragingIsTheMeanOverRanks() throws {
+        var a: [Float] = [1, 2, 3], b: [Float] = [10]
+        let comm = PeerCommunicator()
+        comm.peerFloats = [3, 2, 1, 20]
+        try a.withUnsafeMutableBufferPointer { pa in
+            try b.withUnsafeMutableBufferPointer { pb in try GradientSynchronizer(comm: comm).averageParameters([pa, pb]) }
+        }
+        XCTAssertEqual(a, [2, 2, 2])
+        XCTAssertEqual(b, [15])
+        XCTAssertEqual(comm.floatCalls, 1)
+    }
+}

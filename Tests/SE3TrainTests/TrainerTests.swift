@@ -1,0 +1,185 @@
+import XCTest
+import Foundation
+import SE3Data
+import SE3Distributed
+import SE3Train
+
+/// In-process end-to-end runs of `Trainer` with the small test model.
+final class TrainerTests: XCTestCase {
+    var dir = ""
+    var train = ""
+    var val = ""
+
+    override func setUpWithError() throws {
+        dir = TestData.scratch("trainer")
+        train = try TestData.write(TestData.structures(count: 96, seed: 1), to: dir + "/train", shards: 2)
+        val = try TestData.write(TestData.structures(count: 24, seed: 2, firstID: 1000), to: dir + "/val.h5")
+        StopSignal.set(false)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func config(_ extra: [String] = []) throws -> TrainConfig {
+        let yaml = """
+        model: {name: tfn, cutoff: 3.0, elements: [1, 6, 7, 8]}
+        data: {train: \(train), val: \(val), batch_size: 8}
+        targets:
+          - {name: y, extensive: true}
+          - {name: mu, weight: 0.5}
+          - {name: q}
+        training: {epochs: 3, lr: 0.01, warmup_steps: 4, log_every: 1, ema_decay: 0.9, seed: 5}
+        checkpoint: {keep_last: 2}
+        """
+        return try TrainConfig.parse(yaml: yaml, file: "test.yaml", overrides: extra)
+    }
+
+    func trainer(_ c: TrainConfig, resume: String? = nil) throws -> Trainer {
+        let r = try resume.map { (checkpoint: try Checkpoint.read(path: $0), file: $0) }
+        return try Trainer(config: c, configFile: "test.yaml", comm: SingleProcessCommunicator(),
+                           makeModel: TinyModel<Float>.maker(), resume: r)
+    }
+
+    func stepLosses(_ run: RunDirectory) throws -> [Int: Double] {
+        var out: [Int: Double] = [:]
+        for r in try MetricsLogger.read(path: run.metricsPath) where r["type"] as? String == "step" {
+            out[r["step"] as! Int] = r["loss"] as? Double
+        }
+        return out
+    }
+
+    func testTrainingLearnsAndWritesRunDirectory() throws {
+        let run = RunDirectory(path: dir + "/run")
+        let t = try trainer(try config(["training.epochs=25"]))
+        XCTAssertEqual(t.stepsPerEpoch, 12)
+        let summary = try t.run(runDirectory: run, showProgress: false)
+        XCTAssertEqual(summary.steps, 300)
+        XCTAssertFalse(summary.stopped)
+        let records = try MetricsLogger.read(path: run.metricsPath)
+        let epochs = records.filter { $0["type"] as? String == "epoch" }
+        XCTAssertEqual(epochs.count, 25)
+        let first = epochs.first!["train_loss"] as! Double, last = epochs.last!["train_loss"] as! Double
+        XCTAssertLessThan(last, 0.7 * first, "training loss fell")
+        let v = try XCTUnwrap(summary.validation)
+        for target in v.targets { XCTAssertLessThan(target.mae, 0.6 * target.baselineMAE, "\(target.name) beats the mean predictor") }
+        XCTAssertEqual(run.checkpointFiles().count, 2, "keep_last")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.bestPath))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.configPath))
+        let ckpt = try Checkpoint.read(path: try XCTUnwrap(run.latestCheckpoint()))
+        XCTAssertEqual(ckpt.step, 300)
+        XCTAssertEqual(ckpt.epoch, 25)
+        XCTAssertEqual(parameterChecksum(ckpt.values), summary.checksum)
+        XCTAssertEqual(try ckpt.config(file: "x").training.epochs, 25)
+    }
+
+    /// Stop after 17 steps (inside epoch 2), resume from the run directory: every logged loss and
+    /// the final parameters equal those of an uninterrupted run.
+    func testResumeEqualsUninterruptedRun() throws {
+        let a = RunDirectory(path: dir + "/a"), b = RunDirectory(path: dir + "/b")
+        let full = try trainer(try config()).run(runDirectory: a, showProgress: false)
+        let stopped = try trainer(try config()).run(runDirectory: b, stopAfterSteps: 17, showProgress: false)
+        XCTAssertTrue(stopped.stopped)
+        XCTAssertEqual(stopped.steps, 17)
+        let (file, run) = try RunDirectory.resolveCheckpoint(b.path)
+        XCTAssertEqual(run, b)
+        let ckpt = try Checkpoint.read(path: file)
+        XCTAssertEqual(ckpt.step, 17)
+        XCTAssertEqual(ckpt.epoch, 1)
+        XCTAssertEqual(ckpt.stepInEpoch, 5)
+        let resumed = try trainer(try ckpt.config(file: file), resume: file).run(runDirectory: b, showProgress: false)
+        XCTAssertEqual(resumed.steps, full.steps)
+        XCTAssertEqual(resumed.checksum, full.checksum, "bit-identical final parameters")
+        let la = try stepLosses(a), lb = try stepLosses(b)
+        XCTAssertEqual(la.count, 36)
+        XCTAssertEqual(lb, la, "every step's loss after resuming equals the uninterrupted run")
+        let ea = try MetricsLogger.read(path: a.metricsPath).filter { $0["type"] as? String == "epoch" }
+        let eb = try MetricsLogger.read(path: b.metricsPath).filter { $0["type"] as? String == "epoch" }
+        XCTAssertEqual(ea.map { $0["val_loss"] as! Double }, eb.map { $0["val_loss"] as! Double })
+        XCTAssertEqual(ea.map { $0["train_loss"] as! Double }, eb.map { $0["train_loss"] as! Double })
+    }
+
+    func testStopSignalCheckpointsAndReturns() throws {
+        let run = RunDirectory(path: dir + "/sig")
+        StopSignal.set(true)
+        defer { StopSignal.set(false) }
+        let s = try trainer(try config()).run(runDirectory: run, showProgress: false)
+        XCTAssertTrue(s.stopped)
+        XCTAssertEqual(s.steps, 1, "finishes the step in progress, then stops")
+        XCTAssertEqual(try Checkpoint.read(path: try XCTUnwrap(run.latestCheckpoint())).step, 1)
+    }
+
+    func testEvaluationMetricsAndPredictionsFile() throws {
+        let run = RunDirectory(path: dir + "/eval")
+        let summary = try trainer(try config(["training.epochs=1"])).run(runDirectory: run, showProgress: false)
+        let ckpt = try XCTUnwrap(run.latestCheckpoint())
+        let out = dir + "/pred.h5"
+        let r = try CheckpointEvaluation.run(checkpointPath: ckpt, dataPath: val, predictionsPath: out,
+                                             comm: SingleProcessCommunicator(), makeModel: TinyModel<Float>.maker())
+        XCTAssertEqual(r.structures, 24)
+        // evaluation on the validation set equals the trainer's own validation (EMA weights)
+        for (a, b) in zip(r.metrics.targets, summary.validation!.targets) {
+            XCTAssertEqual(a.mae, b.mae, accuracy: 1e-12 + 1e-9 * b.mae, a.name)
+            XCTAssertEqual(a.rmse, b.rmse, accuracy: 1e-12 + 1e-9 * b.rmse, a.name)
+        }
+        let truth = try Dataset(path: val), pred = try Dataset(path: out)
+        XCTAssertEqual(pred.count, truth.count)
+        XCTAssertEqual(pred.targets.map(\.name).sorted(), ["mu", "q", "y"])
+        let ts = try truth.read(0..<truth.count), ps = try pred.read(0..<pred.count)
+        var abs = 0.0, n = 0.0
+        for (t, p) in zip(ts, ps) {
+            XCTAssertEqual(t.id, p.id)
+            XCTAssertEqual(t.atomicNumbers, p.atomicNumbers)
+            XCTAssertEqual(t.positions, p.positions)
+            XCTAssertEqual(p.atomTargets["q"]?.count, t.atomCount)
+            XCTAssertEqual(p.graphTargets["mu"]?.count, 3)
+            abs += Swift.abs(p.graphTargets["y"]![0] - t.graphTargets["y"]![0]); n += 1
+        }
+        XCTAssertEqual(abs / n, r.metrics.targets.first { $0.name == "y" }!.mae, accuracy: 1e-9)
+    }
+
+    func testAverageNeighborsIsMeasuredAndRecorded() throws {
+        let t = try trainer(try config())
+        let structures = try Dataset(path: train).read(0..<96)
+        var atoms = 0, edges = 0
+        for s in structures { atoms += s.atomCount; edges += try NeighborList(cutoff: 3).edges(for: s).count }
+        XCTAssertEqual(try XCTUnwrap(t.config.model.averageNeighbors), Double(edges) / Double(atoms), accuracy: 0.5e-4)
+        XCTAssertEqual(try TrainConfig.parse(yaml: try t.checkpoint().configYAML, file: "c").model.averageNeighbors,
+                       t.config.model.averageNeighbors)
+        let fixed = try trainer(try config(["model.avg_num_neighbors=7.5"]))
+        XCTAssertEqual(fixed.config.model.averageNeighbors, 7.5)
+    }
+
+    /// `data.max_atoms` splits a step into micro-batches whose gradients add up to the whole step's.
+    func testMicroBatchesGiveTheSameGradient() throws {
+        let whole = try trainer(try config()), capped = try trainer(try config(["data.max_atoms=20"]))
+        let plan = whole.sampler.batches(epoch: 0)
+        let one = try whole.batch(epoch: 0, index: 0, plan: plan), many = try capped.batch(epoch: 0, index: 0, plan: plan)
+        XCTAssertEqual(one.count, 1)
+        XCTAssertGreaterThan(many.count, 1)
+        XCTAssertEqual(many.reduce(0) { $0 + $1.graphCount }, 8)
+        XCTAssertTrue(many.allSatisfy { $0.atomCount <= 20 || $0.graphCount == 1 })
+        XCTAssertEqual(whole.store.values, capped.store.values)
+        let l1 = try whole.accumulateGradients(one), l2 = try capped.accumulateGradients(many)
+        XCTAssertEqual(l1, l2, accuracy: 1e-5 * l1)
+        let scale = whole.store.grads.map { Swift.abs($0) }.max()!
+        for (a, b) in zip(whole.store.grads, capped.store.grads) { XCTAssertEqual(a, b, accuracy: 1e-5 * scale) }
+    }
+
+    func testDataErrorsNameFileAndField() throws {
+        XCTAssertThrowsError(try trainer(try config(["targets=[{name: nope}]"]))) { e in
+            let d = e as? DataError
+            XCTAssertEqual(d?.field, "/graph/nope")
+            XCTAssertTrue(d?.file.hasPrefix(self.train) ?? false, "\(e)")
+        }
+        XCTAssertThrowsError(try trainer(try config(["model.elements=[1, 6, 7]"]))) { e in
+            let d = e as? DataError
+            XCTAssertEqual(d?.field, "/atomic_numbers")
+            XCTAssertTrue("\(e)".contains("Z = 8"), "\(e)")
+        }
+        XCTAssertThrowsError(try trainer(try config(["data.val=\(dir)/missing.h5"]))) { e in
+            XCTAssertTrue("\(e)".contains("missing.h5"), "\(e)")
+        }
+        XCTAssertThrowsError(try trainer(try config(["data.batch_size=100"]))) { e in
+            XCTAssertEqual((e as? ConfigError)?.key, "data.batch_size")
+        }
+    }
+}

@@ -1,6 +1,0 @@
-import XCTest
-import Foundation
-
-final class CLITests: XCTestCase {
-    func testPlaceholder() { XCTAssertTrue(true) }
-}

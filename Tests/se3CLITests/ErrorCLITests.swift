@@ -1,0 +1,59 @@
+import Foundation
+import XCTest
+
+/// Bad input: a non-zero exit and `se3: <message naming the file and field>` on stderr, never a trap.
+final class ErrorCLITests: XCTestCase {
+    var scratch: URL!
+
+    override func setUp() { scratch = RunFiles.scratch("errors") }
+    override func tearDown() { try? FileManager.default.removeItem(at: scratch) }
+
+    func assertFails(_ args: [String], mentions: [String], file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try TestEnvironment.runPlain(args)
+        XCTAssertFalse(r.timedOut, r.summary, file: file, line: line)
+        XCTAssertEqual(r.status, 1, "exit status 1 (not a crash)\n" + r.summary, file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("se3: "), r.summary, file: file, line: line)
+        for m in mentions { XCTAssertTrue(r.stderr.contains(m), "stderr should mention \(m)\n" + r.summary, file: file, line: line) }
+    }
+
+    func testMissingConfigKeyNamesFileAndKey() throws {
+        let text = try String(contentsOfFile: TestEnvironment.packageRoot.appendingPathComponent(RunFiles.bundledConfig).path,
+                              encoding: .utf8)
+        let config = scratch.appendingPathComponent("no-epochs.yaml")
+        try text.replacingOccurrences(of: "  epochs: 12\n", with: "").write(to: config, atomically: true, encoding: .utf8)
+        XCTAssertFalse(try String(contentsOf: config, encoding: .utf8).contains("  epochs:"))
+        try assertFails(["train", "--config", config.path, "--run-dir", scratch.appendingPathComponent("r").path],
+                        mentions: [config.path, "training.epochs", "missing"])
+    }
+
+    func testNonexistentDataPathIsNamed() throws {
+        let missing = scratch.appendingPathComponent("nowhere").path
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "data.train=\(missing)"], mentions: [missing])
+    }
+
+    func testCorruptDatasetIsNamed() throws {
+        let source = TestEnvironment.packageRoot.appendingPathComponent("configs/data/qm9-small/val/shard-00000.h5")
+        let bytes = try Data(contentsOf: source)
+        let truncated = scratch.appendingPathComponent("truncated.h5")
+        try bytes.prefix(bytes.count / 3).write(to: truncated)
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "data.val=\(truncated.path)"], mentions: [truncated.path])
+        let notHDF5 = scratch.appendingPathComponent("text.h5")
+        try Data("hello".utf8).write(to: notHDF5)
+        try assertFails(["evaluate", "--checkpoint", notHDF5.path, "--data", "configs/data/qm9-small/val"], mentions: [notHDF5.path])
+    }
+
+    func testMissingTargetAndUnknownElementAreNamed() throws {
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "targets=[{name: nope}]"], mentions: ["configs/data/qm9-small/train/shard-00000.h5", "/graph/nope"])
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "model.elements=[1, 6, 7, 8]"], mentions: ["shard-00000.h5", "/atomic_numbers", "F"])
+    }
+
+    func testMissingCheckpointIsNamed() throws {
+        let missing = scratch.appendingPathComponent("none.h5").path
+        try assertFails(["evaluate", "--checkpoint", missing, "--data", "configs/data/qm9-small/val"], mentions: [missing])
+        try assertFails(["train", "--resume", missing], mentions: [missing])
+    }
+}
