@@ -5,7 +5,7 @@ import SE3Train
 struct SE3Command: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "se3",
-        abstract: "SE(3)-equivariant graph networks (TFN, SE(3)-Transformer, eSCN): train, evaluate, benchmark.",
+        abstract: "SE(3)-equivariant graph networks on 3D atomic structures (Tensor Field Networks): prepare data, train, evaluate, benchmark.",
         subcommands: [TrainCommand.self, EvaluateCommand.self, BenchCommand.self, PrepareCommand.self, InspectCommand.self,
                       MPISelfTestCommand.self])
 }
