@@ -1,9 +1,20 @@
 #!/usr/bin/env bash
 # The test command: installs system dependencies (if missing), then builds in release
-# mode and runs every test, including real `mpirun -np 2` runs. `swift test` also builds
-# the `se3` executable (.build/release/se3) that the command-line tests drive.
+# mode and runs every test (XCTest), including real `mpirun -np 2` runs. `swift test` also
+# builds the `se3` executable (.build/release/se3) that the command-line tests drive.
+# Ends with a summary line "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash launch/install-deps.sh
 export OPENBLAS_NUM_THREADS=1
-swift test -c release "$@"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+status=0
+swift test -c release --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
+summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)"
+if [[ -n "$summary" ]]; then
+  total="$(sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
+  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
+  echo "$((total - failed)) passed, $failed failed"
+fi
+exit "$status"
