@@ -22,16 +22,17 @@ extension Trainer {
             logger = try MetricsLogger(path: dir.metricsPath, enabled: true)
             if step > 0 { logger?.log(["type": "resume", "step": step, "epoch": epoch, "ranks": comm.size]) }
         }
-        let progress = ProgressLine(totalSteps: totalSteps)
+        let progress = ProgressLine(totalSteps: totalSteps, startStep: step)
         let logEvery = config.training.logEvery
         var summary = TrainSummary(steps: step, epochs: epoch, stopped: false, checkpoint: nil, validation: nil,
                                    checksum: "", firstLoss: nil, lastLoss: nil)
         var windowStart = Date()
         var windowMolecules = 0.0
         var lastCheckpointStep = -1
-        var lastLoss = 0.0, lastLR = 0.0
+        var lastLR = 0.0
 
         func publish(best: Bool) throws {
+            try synchronizeModels()
             guard let dir = runDirectory else { return }
             if root {
                 summary.checkpoint = try dir.publish(try checkpoint(), keepLast: config.checkpoint.keepLast, isBest: best)
@@ -49,7 +50,6 @@ extension Trainer {
                 epochLossSum += totals.lossSum
                 epochCount += totals.count
                 windowMolecules += totals.count
-                lastLoss = totals.meanLoss
                 lastLR = lr
                 if summary.firstLoss == nil { summary.firstLoss = totals.meanLoss }
                 summary.lastLoss = totals.meanLoss
@@ -76,9 +76,7 @@ extension Trainer {
             }
             guard stepInEpoch >= plan.count else { break }   // max_steps reached inside the epoch
             // End of epoch.
-            if config.distributed.sync == "parameters" && step % config.distributed.averageEvery != 0 {
-                try averageParameters()
-            }
+            try synchronizeModels()
             let validation = try validate()
             summary.validation = validation
             var improved = false
@@ -117,11 +115,19 @@ extension Trainer {
             summary.validation = try validate()
             try publish(best: false)
         }
-        _ = lastLoss
+        try synchronizeModels()
         summary.steps = step
         summary.epochs = epoch
         summary.checksum = parameterChecksum(store.values)
         return summary
+    }
+
+    /// `sync: parameters`: averages the models unless this step just did (epoch ends, checkpoints
+    /// and the end of the run always see identical parameters on every rank). A no-op otherwise.
+    func synchronizeModels() throws {
+        if config.distributed.sync == "parameters" && step % config.distributed.averageEvery != 0 {
+            try averageParameters()
+        }
     }
 
     /// Drops records after `step` from a metrics file (a resumed run re-logs them).
