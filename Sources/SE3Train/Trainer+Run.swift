@@ -46,6 +46,10 @@ extension Trainer {
                 let batch = try self.batch(epoch: epoch, index: stepInEpoch, plan: plan)
                 let stopHere = StopSignal.requested || (stopAfterSteps.map { step + 1 >= $0 } ?? false)
                 let (totals, lr, norm) = try trainStep(batch, stop: stopHere)
+                guard totals.meanLoss.isFinite else {   // identical on every rank: all stop together
+                    throw CheckpointError(file: configFile, field: "training",
+                                          "the loss became \(totals.meanLoss) at step \(step) (epoch \(epoch + 1)); lower training.lr or check the data")
+                }
                 stepInEpoch += 1
                 epochLossSum += totals.lossSum
                 epochCount += totals.count
