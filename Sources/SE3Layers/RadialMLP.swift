@@ -64,7 +64,7 @@ public struct RadialMLP: Sendable {
         let E = x.shape[0], fanIn = w.shape[0], fanOut = w.shape[1]
         let a = 1 / T(fanIn).squareRoot(), k = T(ActivationNormalization.silu)
         let xv = x.value, wv = w.value
-        var z = Tensor<T>(zeros: [E, fanOut])
+        var z = uninitializedTensor([E, fanOut], as: T.self)   // fully written by the GEMM (beta 0)
         if E > 0 {
             xv.scalars.withUnsafeBufferPointer { px in
             wv.scalars.withUnsafeBufferPointer { pw in
@@ -91,9 +91,11 @@ public struct RadialMLP: Sendable {
                     }
                 }
             }
-            var gx: Tensor<T>? = needX ? Tensor<T>(zeros: [E, fanIn]) : nil
-            var gw: Tensor<T>? = needW ? Tensor<T>(zeros: [fanIn, fanOut]) : nil
-            guard E > 0 else { return [gx, gw] }
+            guard E > 0 else {
+                return [needX ? Tensor<T>(zeros: [E, fanIn]) : nil, needW ? Tensor<T>(zeros: [fanIn, fanOut]) : nil]
+            }
+            var gx: Tensor<T>? = needX ? uninitializedTensor([E, fanIn], as: T.self) : nil
+            var gw: Tensor<T>? = needW ? uninitializedTensor([fanIn, fanOut], as: T.self) : nil
             dz.scalars.withUnsafeBufferPointer { pd in
                 if gx != nil {
                     wv.scalars.withUnsafeBufferPointer { pw in
@@ -115,4 +117,12 @@ public struct RadialMLP: Sendable {
             return [gx, gw]
         }
     }
+}
+
+/// A tensor whose scalars are left uninitialised (to be fully overwritten, e.g. by a GEMM with
+/// `beta = 0`); avoids zero-filling large per-edge buffers twice.
+@inline(__always)
+func uninitializedTensor<T: TensorScalar>(_ shape: [Int], as: T.Type) -> Tensor<T> {
+    let n = shape.reduce(1, *)
+    return Tensor(shape: shape, scalars: [T](unsafeUninitializedCapacity: n) { _, k in k = n })
 }

@@ -34,8 +34,13 @@ struct TFNInteraction: Sendable {
 
     /// `x` `[N, (lmaxIn+1)², C]` → `[N, (lmaxOut+1)², C]`.
     func callAsFunction<T>(_ x: SphericalFeatures<T>, edges: EdgeInputs<T>) -> SphericalFeatures<T> {
-        let m = convolution(x, sh: edges.sphericalHarmonics, radialEmbedding: edges.radialEmbedding,
-                            sources: edges.sources, destinations: edges.destinations, nodeCount: x.count)
+        // EdgeConvolution's math with the fused radial MLP (one tape op instead of ~8)
+        let w = convolution.radial.fused(edges.radialEmbedding)
+        let y = TensorProduct.convolution(convolution.plan, input: x.variable, sources: edges.sources,
+                                          destinations: edges.destinations, nodeCount: x.count,
+                                          filter: edges.sphericalHarmonics, weights: w,
+                                          scale: T(1 / convolution.averageNeighbors.squareRoot()))
+        let m = SphericalFeatures(y, lmax: lmaxOut, channels: x.channels)
         return nonlinearity(selfInteraction(m)).addingSkip(x)
     }
 }

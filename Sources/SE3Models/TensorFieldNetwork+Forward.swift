@@ -6,6 +6,11 @@ extension TensorFieldNetwork {
     /// Predictions for every head (`[G, k]` graph heads, `[A, k]` atom heads, standardised units).
     /// Throws `ModelError.unknownElement` for an element outside `config.elements` and
     /// `ModelError.invalidGraph` for inconsistent graph arrays.
+    ///
+    /// Pre-specialised for Float and Double: the model is called through `any GraphModel<T>`,
+    /// whose witness would otherwise run unspecialised generic code (10× slower).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     public func forward(_ graph: AtomGraph, tape: Tape<T>) throws -> [String: Variable<T>] {
         try graph.validate()
         let rows = try embeddingRows(graph)

@@ -1,4 +1,5 @@
 import Foundation
+import SE3Layers
 import SE3Math
 import SE3Models
 import SE3Tensor
@@ -142,5 +143,32 @@ final class ModelFactoryTests: XCTestCase {
             Tensor(shape: [1, 9], scalars: (0..<9).map { k in (0..<5).reduce(0.0) { $0 + q[$1] * b[9 * $1 + k] } })
         }
         XCTAssertLessThan(s(d2).maxAbsDifference(rotateMatrices(s(q), rot)), 1e-12)
+    }
+}
+
+final class FusedRadialMLPTests: XCTestCase {
+    /// `RadialMLP.fused` computes exactly `RadialMLP.callAsFunction` (values and gradients).
+    func testFusedRadialMLPMatchesLayer() throws {
+        for hiddenLayers in [0, 1, 2] {
+            let store = ParameterStore<Double>()
+            var rng = SeededGenerator(seed: UInt64(10 + hiddenLayers))
+            let mlp = try RadialMLP(store: store, name: "r", inputs: 5, hidden: 7, outputs: 6,
+                                    hiddenLayers: hiddenLayers, rng: &rng)
+            let x = Tensor<Double>.randomNormal(shape: [9, 5], using: &rng)
+            let seed = Tensor<Double>.randomNormal(shape: [9, 6], using: &rng)
+            var results: [(Tensor<Double>, [Double], Tensor<Double>)] = []
+            for fused in [false, true] {
+                store.zeroGrads()
+                let tape = Tape<Double>(store: store)
+                let xv = tape.variable(x)
+                let y = fused ? mlp.fused(xv) : mlp(xv)
+                tape.backward(sum(y * tape.constant(seed)))
+                results.append((y.value, store.grads, tape.gradient(xv)!))
+            }
+            XCTAssertLessThan(results[0].0.maxAbsDifference(results[1].0), 1e-12)
+            XCTAssertLessThan(zip(results[0].1, results[1].1).map { Swift.abs($0 - $1) }.max()!, 1e-12)
+            XCTAssertLessThan(results[0].2.maxAbsDifference(results[1].2), 1e-12)
+            XCTAssertGreaterThan(results[1].0.scalars.map(Swift.abs).max()!, 1e-3)
+        }
     }
 }

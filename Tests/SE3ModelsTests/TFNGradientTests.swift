@@ -6,10 +6,10 @@ import XCTest
 /// Tape gradients of every parameter against central finite differences, for a loss that
 /// touches every head (random weights on every output component).
 final class TFNGradientTests: XCTestCase {
-    func checkGradients(nonlinearity: String, readout: String, seed: UInt64) throws {
+    func checkGradients(nonlinearity: String, readout: String, seed: UInt64, channels: Int = 3) throws {
         var rng = SeededGenerator(seed: seed)
         let mols = RandomMolecules(rng: &rng, graphs: 2, atoms: 2...3, elements: [1, 6, 8])
-        var config = ModelConfig(lmax: 2, channels: 3, layers: 2, cutoff: 2.5, radialCount: 4, radialHidden: 4,
+        var config = ModelConfig(lmax: 2, channels: channels, layers: 2, cutoff: 2.5, radialCount: 4, radialHidden: 4,
                                  nonlinearity: nonlinearity, elements: [1, 6, 8], readout: readout, averageNeighbors: 2)
         config.radialBasis = seed % 2 == 0 ? "bessel" : "gaussian"
         let model = try ModelFactory.make(config: config, outputs: allOutputs, seed: seed, as: Double.self)
@@ -38,6 +38,11 @@ final class TFNGradientTests: XCTestCase {
 
     func testParameterGradientsNorm() throws {
         try checkGradients(nonlinearity: "norm", readout: "mean", seed: 4)
+    }
+
+    /// 8 channels: the SIMD-blocked tensor-product kernels.
+    func testParameterGradientsBlockedChannels() throws {
+        try checkGradients(nonlinearity: "norm", readout: "sum", seed: 6, channels: 8)
     }
 
     func testParameterGradientsGate() throws {

@@ -18,15 +18,15 @@ final class TFNSymmetryTests: XCTestCase {
         }
     }
 
-    func checkSymmetries(lmax: Int, nonlinearity: String, seed: UInt64, layers: Int = 2) throws {
+    func checkSymmetries(lmax: Int, nonlinearity: String, seed: UInt64, layers: Int = 2, channels: Int = 4) throws {
         var rng = SeededGenerator(seed: seed)
         let mols = RandomMolecules(rng: &rng, graphs: 3, atoms: 2...6, elements: [1, 6, 8])
         // rank-2 heads need lmax >= 2
         let outputs = lmax >= 2 ? allOutputs : allOutputs.filter { $0.kind != .rank2 }
-        let model = try ModelFactory.make(config: smallConfig(lmax: lmax, nonlinearity: nonlinearity, layers: layers),
+        let model = try ModelFactory.make(config: smallConfig(lmax: lmax, nonlinearity: nonlinearity, channels: channels, layers: layers),
                                           outputs: outputs, seed: seed, as: Double.self)
         let base = try runModel(model, mols.graph)
-        let label = "lmax \(lmax), \(nonlinearity), \(layers) layers"
+        let label = "lmax \(lmax), \(nonlinearity), \(layers) layers, \(channels) channels"
         for spec in outputs {
             let rows = spec.level == .graph ? mols.graph.graphCount : mols.graph.atomCount
             XCTAssertEqual(base[spec.name]?.shape, [rows, spec.kind.components], "\(spec.name) \(label)")
@@ -61,6 +61,12 @@ final class TFNSymmetryTests: XCTestCase {
     func testRotationAndInversionLmax3() throws {
         try checkSymmetries(lmax: 3, nonlinearity: "norm", seed: 31)
         try checkSymmetries(lmax: 3, nonlinearity: "gate", seed: 32)
+    }
+
+    /// Channel counts that are multiples of 8 take the SIMD-blocked tensor-product kernels.
+    func testBlockedChannelCounts() throws {
+        try checkSymmetries(lmax: 2, nonlinearity: "norm", seed: 41, channels: 8)
+        try checkSymmetries(lmax: 3, nonlinearity: "gate", seed: 42, channels: 16)
     }
 
     func testThreeLayers() throws {
