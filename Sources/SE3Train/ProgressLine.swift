@@ -4,17 +4,21 @@ import Foundation
 /// On a terminal it redraws one line (`\r`); otherwise it prints a line every call.
 public struct ProgressLine {
     public let totalSteps: Int
+    /// The step the run started (or resumed) at: the ETA extrapolates from the steps since then.
+    public let startStep: Int
     public let isTerminal: Bool
     private let start = Date()
 
-    public init(totalSteps: Int) {
+    public init(totalSteps: Int, startStep: Int = 0) {
         self.totalSteps = totalSteps
+        self.startStep = startStep
         self.isTerminal = isatty(fileno(stdout)) != 0
     }
 
     public func render(epoch: Int, epochs: Int, step: Int, loss: Double, lr: Double, moleculesPerSecond: Double) -> String {
         let elapsed = Date().timeIntervalSince(start)
-        let remaining = step > 0 ? elapsed / Double(step) * Double(max(totalSteps - step, 0)) : 0
+        let done = step - startStep
+        let remaining = done > 0 ? elapsed / Double(done) * Double(max(totalSteps - step, 0)) : 0
         return String(format: "epoch %d/%d  step %d/%d  loss %.4f  lr %.2e  %.1f mol/s  ETA %@",
                       epoch, epochs, step, totalSteps, loss, lr, moleculesPerSecond, Self.duration(remaining))
     }

@@ -9,10 +9,11 @@ import Darwin
 nonisolated(unsafe) private var stopFlag: sig_atomic_t = 0
 
 public enum StopSignal {
-    /// Installs handlers for SIGTERM and SIGINT that only set a flag.
+    /// Installs handlers for SIGTERM and SIGINT that only set a flag; a second signal while the
+    /// first is still being honoured exits immediately (status 128 + signal, no checkpoint).
     public static func install() {
-        signal(SIGTERM) { _ in stopFlag = 1 }
-        signal(SIGINT) { _ in stopFlag = 1 }
+        signal(SIGTERM) { s in if stopFlag != 0 { _exit(128 + s) }; stopFlag = 1 }
+        signal(SIGINT) { s in if stopFlag != 0 { _exit(128 + s) }; stopFlag = 1 }
     }
 
     /// True once SIGTERM or SIGINT has been received.

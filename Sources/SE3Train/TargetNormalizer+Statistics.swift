@@ -22,7 +22,14 @@ extension TargetNormalizer {
         if !missing.isEmpty {
             let computed = try DatasetStatistics.compute(source: source, targets: missing, extensive: missingExtensive,
                                                          sourceName: sourceName)
-            for name in missing { entries[name] = computed[name] }
+            for name in missing {
+                if let e = computed[name], !(e.mean.isFinite && e.std.isFinite) || !(e.elementReferences ?? []).allSatisfy(\.isFinite) {
+                    let level = infos.first { $0.name == name }?.level.rawValue ?? "graph"
+                    throw DataError(file: sourceName, field: "/\(level)/\(name)",
+                                    "the statistics of \(name) are not finite (mean \(e.mean), std \(e.std)): the target has non-finite values")
+                }
+                entries[name] = computed[name]
+            }
         }
         return TargetNormalizer(targets: zip(targets, infos).map { t, info in
             let e = entries[t.name]

@@ -22,16 +22,17 @@ extension Trainer {
             logger = try MetricsLogger(path: dir.metricsPath, enabled: true)
             if step > 0 { logger?.log(["type": "resume", "step": step, "epoch": epoch, "ranks": comm.size]) }
         }
-        let progress = ProgressLine(totalSteps: totalSteps)
+        let progress = ProgressLine(totalSteps: totalSteps, startStep: step)
         let logEvery = config.training.logEvery
         var summary = TrainSummary(steps: step, epochs: epoch, stopped: false, checkpoint: nil, validation: nil,
                                    checksum: "", firstLoss: nil, lastLoss: nil)
         var windowStart = Date()
         var windowMolecules = 0.0
         var lastCheckpointStep = -1
-        var lastLoss = 0.0, lastLR = 0.0
+        var lastLR = 0.0
 
         func publish(best: Bool) throws {
+            try synchronizeModels()
             guard let dir = runDirectory else { return }
             if root {
                 summary.checkpoint = try dir.publish(try checkpoint(), keepLast: config.checkpoint.keepLast, isBest: best)
@@ -45,11 +46,14 @@ extension Trainer {
                 let batch = try self.batch(epoch: epoch, index: stepInEpoch, plan: plan)
                 let stopHere = StopSignal.requested || (stopAfterSteps.map { step + 1 >= $0 } ?? false)
                 let (totals, lr, norm) = try trainStep(batch, stop: stopHere)
+                guard totals.meanLoss.isFinite else {   // identical on every rank: all stop together
+                    throw CheckpointError(file: configFile, field: "training",
+                                          "the loss became \(totals.meanLoss) at step \(step) (epoch \(epoch + 1)); lower training.lr or check the data")
+                }
                 stepInEpoch += 1
                 epochLossSum += totals.lossSum
                 epochCount += totals.count
                 windowMolecules += totals.count
-                lastLoss = totals.meanLoss
                 lastLR = lr
                 if summary.firstLoss == nil { summary.firstLoss = totals.meanLoss }
                 summary.lastLoss = totals.meanLoss
@@ -76,9 +80,7 @@ extension Trainer {
             }
             guard stepInEpoch >= plan.count else { break }   // max_steps reached inside the epoch
             // End of epoch.
-            if config.distributed.sync == "parameters" && step % config.distributed.averageEvery != 0 {
-                try averageParameters()
-            }
+            try synchronizeModels()
             let validation = try validate()
             summary.validation = validation
             var improved = false
@@ -117,11 +119,19 @@ extension Trainer {
             summary.validation = try validate()
             try publish(best: false)
         }
-        _ = lastLoss
+        try synchronizeModels()
         summary.steps = step
         summary.epochs = epoch
         summary.checksum = parameterChecksum(store.values)
         return summary
+    }
+
+    /// `sync: parameters`: averages the models unless this step just did (epoch ends, checkpoints
+    /// and the end of the run always see identical parameters on every rank). A no-op otherwise.
+    func synchronizeModels() throws {
+        if config.distributed.sync == "parameters" && step % config.distributed.averageEvery != 0 {
+            try averageParameters()
+        }
     }
 
     /// Drops records after `step` from a metrics file (a resumed run re-logs them).

@@ -187,6 +187,15 @@ public final class Trainer {
     }
 
     func microBatches(_ structures: [Structure], context: String) throws -> [GraphBatch] {
+        for t in normalizer.targets {
+            for s in structures {
+                let values = (t.level == .graph ? s.graphTargets[t.name] : s.atomTargets[t.name]) ?? []
+                if let bad = values.first(where: { !$0.isFinite }) {
+                    throw DataError(file: context, field: "/\(t.level.rawValue)/\(t.name)",
+                                    "structure \(s.id.map(String.init) ?? "?") has the non-finite value \(bad)")
+                }
+            }
+        }
         if builder.maxAtoms == nil && builder.maxEdges == nil { return [try builder.build(structures, context: context)] }
         return try builder.batches(structures, context: context)
     }

@@ -42,9 +42,16 @@ struct EvaluateCommand: ParsableCommand {
             if let d = MetricsLogger.line(line) { print(String(decoding: d, as: UTF8.self)) }
         } else {
             print("checkpoint \(file)\ndata \(data): \(result.structures) structures, \(comm.size) rank(s), loss \(String(format: "%.5f", m.loss))")
-            print(String(format: "%-14@ %-10@ %14@ %14@ %20@", "target", "units", "MAE", "RMSE", "MAE (mean predictor)"))
+            func cell(_ s: String, _ w: Int, left: Bool = false) -> String {
+                let pad = String(repeating: " ", count: max(0, w - s.count))
+                return left ? s + pad : pad + s
+            }
+            func num(_ x: Double) -> String { String(format: "%.6g", x) }
+            print(cell("target", 12, left: true) + cell("units", 10, left: true) + cell("MAE", 14) + cell("RMSE", 14)
+                  + cell("MAE (mean predictor)", 22))
             for t in m.targets {
-                print(String(format: "%-14@ %-10@ %14.6g %14.6g %20.6g", t.name, t.units, t.mae, t.rmse, t.baselineMAE))
+                print(cell(t.name, 12, left: true) + cell(t.units, 10, left: true) + cell(num(t.mae), 14) + cell(num(t.rmse), 14)
+                      + cell(num(t.baselineMAE), 22))
             }
             if let p = result.predictionsPath { print("predictions written to \(p)") }
         }

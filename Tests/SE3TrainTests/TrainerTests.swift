@@ -164,6 +164,23 @@ final class TrainerTests: XCTestCase {
         for (a, b) in zip(whole.store.grads, capped.store.grads) { XCTAssertEqual(a, b, accuracy: 1e-5 * scale) }
     }
 
+    func testNonFiniteTargetsAreNamed() throws {
+        var structures = TestData.structures(count: 24, seed: 8)
+        structures[5].graphTargets["y"] = [.nan]
+        let bad = try TestData.write(structures, to: dir + "/bad.h5")
+        // computed statistics
+        XCTAssertThrowsError(try trainer(try config(["data.train=\(bad)"]))) { e in
+            XCTAssertEqual((e as? DataError)?.field, "/graph/y", "\(e)")
+            XCTAssertTrue("\(e)".contains("bad.h5"), "\(e)")
+        }
+        // a validation set with a NaN target: named when validation reaches it
+        let t = try trainer(try config(["data.val=\(bad)", "training.max_steps=1"]))
+        XCTAssertThrowsError(try t.run(runDirectory: nil, showProgress: false)) { e in
+            XCTAssertEqual((e as? DataError)?.field, "/graph/y", "\(e)")
+            XCTAssertTrue("\(e)".contains("structure 5"), "\(e)")
+        }
+    }
+
     func testDataErrorsNameFileAndField() throws {
         XCTAssertThrowsError(try trainer(try config(["targets=[{name: nope}]"]))) { e in
             let d = e as? DataError

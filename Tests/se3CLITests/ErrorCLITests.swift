@@ -20,7 +20,7 @@ final class ErrorCLITests: XCTestCase {
         let text = try String(contentsOfFile: TestEnvironment.packageRoot.appendingPathComponent(RunFiles.bundledConfig).path,
                               encoding: .utf8)
         let config = scratch.appendingPathComponent("no-epochs.yaml")
-        try text.replacingOccurrences(of: "  epochs: 12\n", with: "").write(to: config, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "  epochs: 30\n", with: "").write(to: config, atomically: true, encoding: .utf8)
         XCTAssertFalse(try String(contentsOf: config, encoding: .utf8).contains("  epochs:"))
         try assertFails(["train", "--config", config.path, "--run-dir", scratch.appendingPathComponent("r").path],
                         mentions: [config.path, "training.epochs", "missing"])

@@ -88,3 +88,20 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(latest.trimmingCharacters(in: .whitespacesAndNewlines), String(format: "step-%08d.h5", step))
     }
 }
+
+extension TrainCLITests {
+    /// `sync: parameters` (periodic model averaging every 3 steps, 10 steps): the run ends with
+    /// identical parameters on both ranks although 10 is not a multiple of 3.
+    func testParameterAveragingEndsIdentical() throws {
+        let run = scratch.appendingPathComponent("avg")
+        let r = try TestEnvironment.runUnderMPI(np: 2, ["train", "--config", RunFiles.bundledConfig, "--run-dir", run.path, "--quiet",
+                                                        "--set", "distributed.sync=parameters", "--set", "distributed.average_every=3"]
+                                                + RunFiles.tinyModel(steps: 10), timeout: 240)
+        XCTAssertEqual(r.status, 0, r.summary)
+        let done = RunFiles.doneLines(r.stdout)
+        XCTAssertEqual(Set(done.keys), [0, 1], r.summary)
+        XCTAssertEqual(done[0]?["checksum"] as? String, done[1]?["checksum"] as? String, r.summary)
+        let checksums = try RunFiles.metrics(run).filter { $0["type"] as? String == "step" }
+        XCTAssertEqual(checksums.count, 10)
+    }
+}
