@@ -54,9 +54,11 @@ let package = Package(
         .testTarget(name: "SE3LayersTests", dependencies: ["SE3Layers"]),
         .testTarget(name: "SE3ModelsTests", dependencies: ["SE3Models"]),
         .testTarget(name: "SE3DataTests", dependencies: ["SE3Data", "SE3HDF5", "SE3Math"], exclude: ["Fixtures"]),
-        .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed"]),
+        // Process spawning and binary lookup shared by the tests that drive the `se3` executable.
+        .target(name: "SE3TestSupport", path: "Tests/SE3TestSupport"),
+        .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed", "SE3TestSupport"]),
         .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train"]),
-        .testTarget(name: "se3CLITests", dependencies: []),
+        .testTarget(name: "se3CLITests", dependencies: ["SE3TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SE3TestSupport
 import XCTest
 
 /// `launch/mpirun.sh` end to end, with a stand-in for `se3` that reports what each rank received.

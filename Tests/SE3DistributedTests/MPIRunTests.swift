@@ -1,4 +1,5 @@
 import Foundation
+import SE3TestSupport
 import XCTest
 
 /// Real multi-process runs: `mpirun -np N se3 mpi-selftest` with the built release binary.

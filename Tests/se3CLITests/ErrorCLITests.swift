@@ -1,4 +1,5 @@
 import Foundation
+import SE3TestSupport
 import XCTest
 
 /// Bad input: a non-zero exit and `se3: <message naming the file and field>` on stderr, never a trap.

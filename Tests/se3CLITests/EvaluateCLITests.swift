@@ -1,4 +1,5 @@
 import Foundation
+import SE3TestSupport
 import XCTest
 
 /// `se3 evaluate` and `se3 bench` with the release binary.

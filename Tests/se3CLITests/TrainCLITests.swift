@@ -1,4 +1,5 @@
 import Foundation
+import SE3TestSupport
 import XCTest
 #if canImport(Glibc)
 import Glibc

@@ -1,12 +1,11 @@
 import Foundation
-import SE3Distributed
 
 /// Locating the built `se3` binary and `mpirun`, and the environment to run them in.
-enum TestEnvironment {
+public enum TestEnvironment {
     struct Missing: Error, CustomStringConvertible { var description: String }
 
     /// The package root: the first ancestor of this file containing Package.swift.
-    static let packageRoot: URL = {
+    public static let packageRoot: URL = {
         var dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         while dir.path != "/" {
             if FileManager.default.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) { return dir }
@@ -18,7 +17,7 @@ enum TestEnvironment {
     /// The release `se3` executable, in this order: `$SE3_BINARY`; `se3` next to the running
     /// test bundle (the same scratch path `swift test` just built); `<root>/.build/release/se3`;
     /// the newest `<root>/.build*/release/se3`.
-    static func se3Binary() throws -> URL {
+    public static func se3Binary() throws -> URL {
         let fm = FileManager.default
         func executable(_ url: URL) -> Bool { fm.isExecutableFile(atPath: url.path) }
         if let explicit = ProcessInfo.processInfo.environment["SE3_BINARY"], !explicit.isEmpty {
@@ -45,7 +44,7 @@ enum TestEnvironment {
     }
 
     /// `mpirun` from `$MPIRUN` or the PATH (plus /usr/bin).
-    static func mpirun() throws -> URL {
+    public static func mpirun() throws -> URL {
         let env = ProcessInfo.processInfo.environment
         if let explicit = env["MPIRUN"], !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
         let dirs = (env["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
@@ -58,8 +57,11 @@ enum TestEnvironment {
 
     /// This process's environment without launcher variables (the test itself may run under
     /// mpirun), plus what mpirun needs in a root container and single-threaded BLAS.
-    static func childEnvironment() -> [String: String] {
-        var env = Communicators.childEnvironment()
+    public static func childEnvironment() -> [String: String] {
+        // Strip the launcher's per-process variables (the test itself may run under mpirun).
+        var env = ProcessInfo.processInfo.environment.filter { name, _ in
+            !["OMPI_", "PMIX_", "ORTE_", "OPAL_"].contains { name.hasPrefix($0) }
+        }
         env["OMPI_ALLOW_RUN_AS_ROOT"] = "1"
         env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = "1"
         env["OPENBLAS_NUM_THREADS"] = "1"
@@ -67,15 +69,17 @@ enum TestEnvironment {
         return env
     }
 
-    /// Runs `mpirun -np <np> --oversubscribe -x OPENBLAS_NUM_THREADS=1 --bind-to none se3 <arguments>`.
-    static func runUnderMPI(np: Int, _ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
-        let mpiArguments = ["-np", "\(np)", "--oversubscribe", "-x", "OPENBLAS_NUM_THREADS=1", "--bind-to", "none",
+    /// Runs `mpirun -np <np> [--oversubscribe] -x OPENBLAS_NUM_THREADS=1 --bind-to none se3 <arguments>`.
+    public static func runUnderMPI(np: Int, _ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
+        let mpiArguments = ["-np", "\(np)"] + (np > ProcessInfo.processInfo.activeProcessorCount ? ["--oversubscribe"] : []) + ["-x", "OPENBLAS_NUM_THREADS=1", "--bind-to", "none",
                             try se3Binary().path] + arguments
-        return try ProcessRunner.run(try mpirun(), mpiArguments, environment: childEnvironment(), timeout: timeout)
+        return try ProcessRunner.run(try mpirun(), mpiArguments, environment: childEnvironment(), timeout: timeout,
+                                     currentDirectory: packageRoot)
     }
 
     /// Runs `se3 <arguments>` directly (no launcher).
-    static func runPlain(_ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
-        try ProcessRunner.run(try se3Binary(), arguments, environment: childEnvironment(), timeout: timeout)
+    public static func runPlain(_ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
+        try ProcessRunner.run(try se3Binary(), arguments, environment: childEnvironment(), timeout: timeout,
+                              currentDirectory: packageRoot)
     }
 }

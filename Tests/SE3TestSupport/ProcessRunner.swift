@@ -4,30 +4,30 @@ import Glibc
 #endif
 
 /// The outcome of a child process run by ``ProcessRunner``.
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct ProcessResult {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
     /// The process did not finish within the timeout and was killed.
-    var timedOut: Bool
-    var seconds: Double
+    public var timedOut: Bool
+    public var seconds: Double
 
     /// Everything useful for an assertion message.
-    var summary: String {
+    public var summary: String {
         "exit status \(status)\(timedOut ? " (TIMED OUT)" : ""), \(String(format: "%.1f", seconds)) s\n"
             + "--- stdout ---\n\(stdout)\n--- stderr ---\n\(stderr)"
     }
 }
 
 /// Thread-safe byte accumulator for a pipe read on a background queue.
-final class PipeCollector: @unchecked Sendable {
+public final class PipeCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts reading `pipe` until end of file (readability handler: never blocks the caller,
     /// so a child writing a lot to both stdout and stderr cannot deadlock us).
-    init(_ pipe: Pipe) {
+    public init(_ pipe: Pipe) {
         pipe.fileHandleForReading.readabilityHandler = { [self] handle in
             let chunk = handle.availableData
             if chunk.isEmpty {
@@ -40,7 +40,7 @@ final class PipeCollector: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` seconds for end of file; returns what was read so far.
-    func text(waitingUpTo timeout: Double) -> String {
+    public func text(waitingUpTo timeout: Double) -> String {
         _ = finished.wait(timeout: .now() + timeout)
         lock.lock(); defer { lock.unlock() }
         return String(decoding: data, as: UTF8.self)
@@ -48,13 +48,14 @@ final class PipeCollector: @unchecked Sendable {
 }
 
 /// Runs a command with a timeout, capturing stdout and stderr concurrently.
-enum ProcessRunner {
+public enum ProcessRunner {
     /// Runs `executable arguments` with `environment` (the full child environment).
     /// If it runs longer than `timeout` seconds it gets SIGTERM, then SIGKILL 5 s later,
     /// and the result has `timedOut == true`.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
-                    timeout: Double) throws -> ProcessResult {
+    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String],
+                    timeout: Double, currentDirectory: URL? = nil) throws -> ProcessResult {
         let process = Process()
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
         process.executableURL = executable
         process.arguments = arguments
         process.environment = environment
