@@ -57,7 +57,7 @@ let package = Package(
         // Process spawning and binary lookup shared by the tests that drive the `se3` executable.
         .target(name: "SE3TestSupport", path: "Tests/SE3TestSupport"),
         .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed", "SE3TestSupport"]),
-        .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train"]),
+        .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train", "SE3Models"]),
         .testTarget(name: "se3CLITests", dependencies: ["SE3TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -76,7 +76,7 @@ public struct ModelConfig: Codable, Equatable {
     public static let knownModels = ["tfn"]
 
     public func validate(file: String) throws {
-        func fail(_ key: String, _ m: String) -> ModelConfigError { ModelConfigError(file: file, key: "model.\(key)", m) }
+        func fail(_ key: String, _ m: String) -> ConfigError { ConfigError(file: file, key: "model.\(key)", m) }
         guard Self.knownModels.contains(name) else {
             throw fail("name", "unknown model '\(name)'; known: \(Self.knownModels.joined(separator: ", "))")
         }

@@ -18,7 +18,7 @@ enum TFNNonlinearity: Sendable {
         case "gate":
             self = .gate(try Gate(store: store, name: "\(name).gate", lmax: lmax, channels: channels, rng: &rng))
         default:
-            throw ModelConfigError(file: "model config", key: "model.nonlinearity", "must be 'norm' or 'gate', got '\(kind)'")
+            throw ConfigError(file: "model config", key: "model.nonlinearity", "must be 'norm' or 'gate', got '\(kind)'")
         }
     }
 

@@ -32,7 +32,7 @@ public final class TensorFieldNetwork<T: TensorScalar>: GraphModel {
     let elementIndex: [Int32]
 
     /// Builds the model and initialises every parameter from `SeededGenerator(seed:)` in
-    /// registration order (embedding, layers, heads). Throws `ModelConfigError` (invalid
+    /// registration order (embedding, layers, heads). Throws `ConfigError` (invalid
     /// config) or `ModelError` (wrong model name, duplicate output names, rank-2 output with
     /// `lmax < 2`, vector output with `lmax < 1`).
     public init(config: ModelConfig, outputs: [OutputSpec], seed: UInt64) throws {

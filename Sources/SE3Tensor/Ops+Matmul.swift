@@ -6,19 +6,29 @@
 @inlinable
 public func matmul<T>(_ a: Variable<T>, _ b: Variable<T>,
                       transposeA: Bool = false, transposeB: Bool = false) -> Variable<T> {
+    differentiableProduct(a, b, transposeA: transposeA, transposeB: transposeB) {
+        matmul($0, $1, transposeA: $2, transposeB: $3)
+    }
+}
+
+/// Records `op(A)·op(B)` computed by `product` (plain or batched GEMM) with its backward pass,
+/// each gradient again one `product` call:
+///   A not transposed: ∂A = G·op(B)ᵀ;  A transposed: ∂A = op(B)·Gᵀ
+///   B not transposed: ∂B = op(A)ᵀ·G;  B transposed: ∂B = Gᵀ·op(A)
+@inlinable
+func differentiableProduct<T>(_ a: Variable<T>, _ b: Variable<T>, transposeA: Bool, transposeB: Bool,
+                              _ product: @escaping (Tensor<T>, Tensor<T>, Bool, Bool) -> Tensor<T>) -> Variable<T> {
     let av = a.value, bv = b.value
     let needA = a.requiresGrad, needB = b.requiresGrad
-    let y = matmul(av, bv, transposeA: transposeA, transposeB: transposeB)
+    let y = product(av, bv, transposeA, transposeB)
     return a.tape.custom(value: y, inputs: [a, b]) { g in
         var ga: Tensor<T>?
         var gb: Tensor<T>?
         if needA {
-            ga = transposeA ? matmul(bv, g, transposeA: transposeB, transposeB: true)
-                            : matmul(g, bv, transposeA: false, transposeB: !transposeB)
+            ga = transposeA ? product(bv, g, transposeB, true) : product(g, bv, false, !transposeB)
         }
         if needB {
-            gb = transposeB ? matmul(g, av, transposeA: true, transposeB: transposeA)
-                            : matmul(av, g, transposeA: !transposeA, transposeB: false)
+            gb = transposeB ? product(g, av, true, transposeA) : product(av, g, !transposeA, false)
         }
         return [ga, gb]
     }

@@ -46,26 +46,11 @@ public func batchedMatmul<T: TensorScalar>(_ a: Tensor<T>, _ b: Tensor<T>,
     return c
 }
 
-/// Differentiable `batchedMatmul`; backward per batch exactly as `matmul`:
-///   A not transposed: ∂A = G·op(B)ᵀ;  A transposed: ∂A = op(B)·Gᵀ
-///   B not transposed: ∂B = op(A)ᵀ·G;  B transposed: ∂B = Gᵀ·op(A)
+/// Differentiable `batchedMatmul`; backward per batch exactly as `matmul` (`differentiableProduct`).
 @inlinable
 public func batchedMatmul<T>(_ a: Variable<T>, _ b: Variable<T>,
                              transposeA: Bool = false, transposeB: Bool = false) -> Variable<T> {
-    let av = a.value, bv = b.value
-    let needA = a.requiresGrad, needB = b.requiresGrad
-    let y = batchedMatmul(av, bv, transposeA: transposeA, transposeB: transposeB)
-    return a.tape.custom(value: y, inputs: [a, b]) { g in
-        var ga: Tensor<T>?
-        var gb: Tensor<T>?
-        if needA {
-            ga = transposeA ? batchedMatmul(bv, g, transposeA: transposeB, transposeB: true)
-                            : batchedMatmul(g, bv, transposeA: false, transposeB: !transposeB)
-        }
-        if needB {
-            gb = transposeB ? batchedMatmul(g, av, transposeA: true, transposeB: transposeA)
-                            : batchedMatmul(av, g, transposeA: !transposeA, transposeB: false)
-        }
-        return [ga, gb]
+    differentiableProduct(a, b, transposeA: transposeA, transposeB: transposeB) {
+        batchedMatmul($0, $1, transposeA: $2, transposeB: $3)
     }
 }

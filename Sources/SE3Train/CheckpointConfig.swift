@@ -1,3 +1,5 @@
+import SE3Models
+
 /// The `checkpoint:` section.
 public struct CheckpointConfig: Codable, Equatable {
     /// Keep this many most recent checkpoints (plus the best one).

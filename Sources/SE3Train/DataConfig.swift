@@ -1,3 +1,5 @@
+import SE3Models
+
 /// The `data:` section of a config. Paths are relative to the working directory.
 public struct DataConfig: Codable, Equatable {
     /// Training set: an `.h5` file or a directory of shards.

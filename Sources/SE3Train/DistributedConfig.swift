@@ -1,3 +1,5 @@
+import SE3Models
+
 /// The `distributed:` section: how ranks stay in agreement.
 ///
 /// `sync: gradients` (default): every step the gradient buffer is allreduced, weighted by each rank's

@@ -1,3 +1,5 @@
+import SE3Models
+
 /// The `training:` section: optimiser, schedule, loss and run length.
 public struct OptimizationConfig: Codable, Equatable {
     public var epochs: Int

@@ -34,11 +34,7 @@ public struct TrainConfig: Codable, Equatable {
 
     /// Checks every value once; errors name the file and the key.
     public func validate(file: String) throws {
-        do {
-            try model.validate(file: file)
-        } catch let e as ModelConfigError {
-            throw ConfigError(file: e.file, key: e.key, e.message)
-        }
+        try model.validate(file: file)
         try data.validate(file: file)
         guard !targets.isEmpty else { throw ConfigError(file: file, key: "targets", "must list at least one target") }
         var seen = Set<String>()

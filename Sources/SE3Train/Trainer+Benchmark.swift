@@ -1,8 +1,5 @@
 import Foundation
 import SE3Distributed
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Result of `se3 bench`: training throughput and memory over all ranks.
 public struct BenchmarkResult: Sendable {
@@ -41,18 +38,7 @@ extension Trainer {
         var molecules = 0.0
         for _ in 0..<steps { molecules += try next() }
         let elapsed = try comm.allreduceMax(Date().timeIntervalSince(start))
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        #if os(Linux)
-        let rssMB = Double(usage.ru_maxrss) / 1024          // kilobytes on Linux
-        #else
-        let rssMB = Double(usage.ru_maxrss) / (1024 * 1024) // bytes on macOS
-        #endif
-        let peak = try comm.allreduceMax(rssMB)
+        let peak = try comm.allreduceMax(ProcessMemory.peakResidentMegabytes())
         return BenchmarkResult(moleculesPerSecond: elapsed > 0 ? molecules / elapsed : 0, peakMemoryMB: peak,
                                steps: steps, ranks: comm.size, seconds: elapsed, molecules: molecules)
     }

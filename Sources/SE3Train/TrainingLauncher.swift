@@ -1,3 +1,4 @@
+import SE3Models
 import Foundation
 import SE3Distributed
 

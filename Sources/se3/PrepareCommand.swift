@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import SE3Data
 import SE3Math
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `se3 prepare <dataset>`: converts raw data into the se3 HDF5 dataset format.
 struct PrepareCommand: ParsableCommand {
@@ -89,21 +86,5 @@ struct PrepareCommand: ParsableCommand {
     static func fail(_ error: Error) -> ExitCode {
         FileHandle.standardError.write("error: \(error)\n".data(using: .utf8)!)
         return ExitCode(1)
-    }
-
-    /// Peak resident set size of this process (getrusage; Linux reports KiB).
-    static func peakRSSMegabytes() -> Double {
-        #if os(Linux)
-        let RUSAGE_SELF_ID = __rusage_who_t(RUSAGE_SELF.rawValue)
-        #else
-        let RUSAGE_SELF_ID = RUSAGE_SELF
-        #endif
-        var usage = rusage()
-        guard getrusage(RUSAGE_SELF_ID, &usage) == 0 else { return .nan }
-        #if os(Linux)
-        return Double(usage.ru_maxrss) / 1024
-        #else
-        return Double(usage.ru_maxrss) / (1024 * 1024)
-        #endif
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SE3Train
 import SE3Data
 import SE3Math
 
@@ -42,6 +43,6 @@ struct PrepareSplitOptions: ParsableArguments {
         }
         let seconds = Date().timeIntervalSince(start)
         print("prepared \(dataset): \(total) \(noun) written in "
-              + String(format: "%.1f s, peak RSS %.1f MB", seconds, PrepareCommand.peakRSSMegabytes()))
+              + String(format: "%.1f s, peak RSS %.1f MB", seconds, ProcessMemory.peakResidentMegabytes()))
     }
 }

@@ -1,5 +1,6 @@
 import XCTest
 import Foundation
+import SE3Models
 import SE3Train
 
 final class TrainConfigTests: XCTestCase {

@@ -2,6 +2,7 @@ import XCTest
 import Foundation
 import SE3Data
 import SE3Distributed
+import SE3Models
 import SE3Train
 
 /// In-process end-to-end runs of `Trainer` with the small test model.

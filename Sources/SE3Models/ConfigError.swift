@@ -1,4 +1,5 @@
-/// An error in a configuration file: names the file and the key path.
+/// An error in a configuration file (any section: `model`, `data`, `training`, ...): names the
+/// file and the key path. Lives with `ModelConfig` so models and the trainer throw the same type.
 public struct ConfigError: Error, CustomStringConvertible, Equatable {
     public var file: String
     public var key: String
