@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "se3", targets: ["se3"]),
-        .library(name: "SE3", targets: ["SE3Math", "SE3Tensor", "SE3Layers", "SE3Models",
+        .library(name: "SE3", targets: ["SE3Core", "SE3Config", "SE3Math", "SE3Tensor", "SE3Layers", "SE3Models",
                                         "SE3HDF5", "SE3Data", "SE3Distributed", "SE3Train"]),
     ],
     dependencies: [
@@ -26,38 +26,43 @@ let package = Package(
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
+        // the one contract check (`require`), below everything
+        .target(name: "SE3Core", dependencies: [], swiftSettings: optimized),
+        // config plumbing shared by every config type: ConfigError, closed choices, unknown keys
+        .target(name: "SE3Config", dependencies: [], swiftSettings: optimized),
         // math (irreps, SH, CG, Wigner-D; no tensors)
-        .target(name: "SE3Math", dependencies: [], swiftSettings: optimized),
+        .target(name: "SE3Math", dependencies: ["SE3Core"], swiftSettings: optimized),
         // tensors and autodiff
-        .target(name: "SE3Tensor", dependencies: ["SE3Math", "CBLAS", .product(name: "Numerics", package: "swift-numerics")],
+        .target(name: "SE3Tensor", dependencies: ["SE3Core", "SE3Math", "CBLAS", .product(name: "Numerics", package: "swift-numerics")],
                 swiftSettings: optimized),
         // equivariant layers
-        .target(name: "SE3Layers", dependencies: ["SE3Math", "SE3Tensor"], swiftSettings: optimized),
+        .target(name: "SE3Layers", dependencies: ["SE3Core", "SE3Math", "SE3Tensor"], swiftSettings: optimized),
         // models
-        .target(name: "SE3Models", dependencies: ["SE3Layers"], swiftSettings: optimized),
+        .target(name: "SE3Models", dependencies: ["SE3Core", "SE3Config", "SE3Math", "SE3Tensor", "SE3Layers"], swiftSettings: optimized),
         // data: HDF5 wrapper, datasets, graphs
         .target(name: "SE3HDF5", dependencies: ["CHDF5"], swiftSettings: optimized),
-        .target(name: "SE3Data", dependencies: ["SE3HDF5"], swiftSettings: optimized),
+        .target(name: "SE3Data", dependencies: ["SE3Core", "SE3HDF5"], swiftSettings: optimized),
         // distributed: MPI behind a Communicator protocol
         .target(name: "SE3Distributed", dependencies: ["CMPI"], swiftSettings: optimized),
         // training uses them all
-        .target(name: "SE3Train", dependencies: ["SE3Models", "SE3Data", "SE3Distributed", "SE3HDF5", "Yams"],
+        .target(name: "SE3Train", dependencies: ["SE3Core", "SE3Config", "SE3Models", "SE3Data", "SE3Distributed", "SE3HDF5", "Yams"],
                 swiftSettings: optimized),
         // the CLI is a thin leaf
         .executableTarget(name: "se3", dependencies: [
-            "SE3Train", "SE3Data", "SE3Distributed", "SE3Models", "SE3Layers", "SE3Math", "SE3Tensor",
+            "SE3Train", "SE3Config", "SE3Data", "SE3Distributed", "SE3Models", "SE3Layers", "SE3Math", "SE3Tensor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimized),
 
+        .testTarget(name: "SE3ConfigTests", dependencies: ["SE3Config"]),
         .testTarget(name: "SE3MathTests", dependencies: ["SE3Math"]),
         .testTarget(name: "SE3TensorTests", dependencies: ["SE3Tensor"]),
-        .testTarget(name: "SE3LayersTests", dependencies: ["SE3Layers"]),
-        .testTarget(name: "SE3ModelsTests", dependencies: ["SE3Models"]),
+        .testTarget(name: "SE3LayersTests", dependencies: ["SE3Layers", "SE3Math", "SE3Tensor"]),
+        .testTarget(name: "SE3ModelsTests", dependencies: ["SE3Models", "SE3Config", "SE3Layers", "SE3Math", "SE3Tensor"]),
         .testTarget(name: "SE3DataTests", dependencies: ["SE3Data", "SE3HDF5", "SE3Math"], exclude: ["Fixtures"]),
         // Process spawning and binary lookup shared by the tests that drive the `se3` executable.
         .target(name: "SE3TestSupport", path: "Tests/SE3TestSupport"),
         .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed", "SE3TestSupport"]),
-        .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train", "SE3Models"]),
+        .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train", "SE3Config", "SE3Models"]),
         .testTarget(name: "se3CLITests", dependencies: ["SE3TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,4 @@
+import SE3Core
 /// The deterministic random number generator used by the data pipeline (shuffling,
 /// sampling): SplitMix64 (Steele, Lea & Flood 2014). SE3Data does not depend on SE3Math,
 /// so it carries its own small generator; the sequence is fixed forever (no dependence
@@ -36,7 +37,7 @@ public struct SamplerGenerator: RandomNumberGenerator, Equatable, Sendable {
     /// A uniform integer in `0 ..< n` (Lemire's multiply-high; `n > 0`).
     @inline(__always)
     public mutating func nextIndex(below n: Int) -> Int {
-        precondition(n > 0)
+        require(n > 0, "SamplerGenerator.nextIndex(below:): bound must be > 0, got \(n)")
         return Int(next().multipliedFullWidth(by: UInt64(n)).high)
     }
 

@@ -1,14 +1,17 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
 /// The TFN convolution (seed eq. 5–7): per edge `e = (s → d)` a filter
-/// `F = R(r_e) Y(r̂_e)` — `R` a `RadialMLP` on the radial embedding giving one weight per
-/// path and channel, `Y` the edge spherical harmonics — is coupled with the source features
-/// by the channel-wise CG tensor product, and messages are summed at the destination:
+/// `F = R(r_e) Y(r̂_e)` — `R` a `RadialMLP` on the radial embedding giving the plan's weights,
+/// `Y` the edge spherical harmonics — is coupled with the source features by the CG tensor
+/// product, and messages are summed at the destination:
 ///
-///     out[d] = (1/√avgNeighbors) Σ_{e: dst(e) = d} TP(x[src(e)], Y[e], R(emb[e]))      (TensorProduct)
+///     out[d] = (1/√avgNeighbors) Σ_{e: dst(e) = d} TP(x[src(e)], Y[e], R(emb[row(e)]))      (TensorProduct)
 ///
-/// `1/√avgNeighbors` (a constant, the mean number of incoming edges per node in the
+/// The radial embedding has one row per edge, or one per atom pair with `weightRows[e]` the pair
+/// of edge `e` (both directed edges of a pair have the same length, so the MLP runs once per
+/// pair). `1/√avgNeighbors` (a constant, the mean number of incoming edges per node in the
 /// training set) keeps the output at unit variance for unit-variance messages.
 /// `messages(…)` gives the per-edge products (no sum) for attention models.
 ///
@@ -18,40 +21,60 @@ public struct EdgeConvolution: Sendable {
     public let radial: RadialMLP
     public let averageNeighbors: Double
 
-    /// Builds the plan (per-edge weights) and registers the radial MLP
-    /// (`radialInputs → radialHidden → radialHidden → P·C`). Throws `LayerError`.
+    /// Uniform TFN plan (per-edge weights) and the radial MLP
+    /// (`radialInputs → radialHidden → radialHidden → plan.weightsPerEdge`). Throws `LayerError`.
     public init<T>(store: ParameterStore<T>, name: String, lmaxIn: Int, lmaxFilter: Int, lmaxOut: Int,
                    channels: Int, radialInputs: Int, radialHidden: Int = 64, averageNeighbors: Double,
                    rng: inout SeededGenerator) throws {
+        try self.init(store: store, name: name,
+                      plan: try TensorProductPlan(lmaxIn: lmaxIn, lmaxFilter: lmaxFilter, lmaxOut: lmaxOut,
+                                                  channels: channels, weightSharing: .perEdge),
+                      radialInputs: radialInputs, radialHidden: radialHidden, averageNeighbors: averageNeighbors, rng: &rng)
+    }
+
+    /// Any per-edge plan and its radial MLP. Throws `LayerError`.
+    public init<T>(store: ParameterStore<T>, name: String, plan: TensorProductPlan, radialInputs: Int,
+                   radialHidden: Int = 64, averageNeighbors: Double, rng: inout SeededGenerator) throws {
         try LayerError.check(averageNeighbors > 0 && averageNeighbors.isFinite, "EdgeConvolution \(name)",
                              "averageNeighbors", averageNeighbors, "must be > 0")
-        plan = try TensorProductPlan(lmaxIn: lmaxIn, lmaxFilter: lmaxFilter, lmaxOut: lmaxOut,
-                                     channels: channels, weightSharing: .perEdge)
+        try LayerError.check(plan.weightSharing == .perEdge, "EdgeConvolution \(name)", "plan", plan.weightSharing,
+                             "needs per-edge weights")
+        try LayerError.check(plan.pathCount > 0, "EdgeConvolution \(name)", "plan", "\(plan.irrepsIn) → \(plan.irrepsOut)",
+                             "has no paths")
+        self.plan = plan
         radial = try RadialMLP(store: store, name: "\(name).radial", inputs: radialInputs, hidden: radialHidden,
                                outputs: plan.weightsPerEdge, rng: &rng)
         self.averageNeighbors = averageNeighbors
     }
 
-    /// Convolution: `x` `[N, M_in, C]`, `sh` `[E, M_f]`, `radialEmbedding` `[E, radialInputs]`,
-    /// edges `sources[e] → destinations[e]`; returns `[nodeCount ?? N, M_out, C]`.
-    public func callAsFunction<T>(_ x: SphericalFeatures<T>, sh: Variable<T>, radialEmbedding: Variable<T>,
-                                  sources: [Int32], destinations: [Int32], nodeCount: Int? = nil) -> SphericalFeatures<T> {
-        layerCheck(x.lmax == plan.lmaxIn && x.channels == plan.channels,
-                   "EdgeConvolution: input lmax \(x.lmax), channels \(x.channels); expected \(plan.lmaxIn), \(plan.channels)")
-        let w = radial(radialEmbedding)
-        let y = TensorProduct.convolution(plan, input: x.variable, sources: sources, destinations: destinations,
-                                          nodeCount: nodeCount ?? x.count, filter: sh, weights: w,
-                                          scale: T(1 / averageNeighbors.squareRoot()))
-        return SphericalFeatures(y, lmax: plan.lmaxOut, channels: plan.channels)
+    /// Convolution: `x` `[N, …]` (`plan.inputDimension` values per row), `sh` `[E, D_f]`,
+    /// `radialEmbedding` `[R, radialInputs]` (`R = E` without `weightRows`), edges
+    /// `sources[e] → destinations[e]`; returns `[nodeCount ?? N] + plan.outputRowShape`.
+    public func callAsFunction<T>(_ x: Variable<T>, sh: Variable<T>, radialEmbedding: Variable<T>,
+                                  sources: [Int32], destinations: [Int32], weightRows: [Int32]? = nil,
+                                  nodeCount: Int? = nil) -> Variable<T> {
+        TensorProduct.convolution(plan, input: x, sources: sources, destinations: destinations,
+                                  nodeCount: nodeCount ?? x.shape[0], filter: sh, weights: weights(radialEmbedding),
+                                  weightRows: weightRows, scale: T(1 / averageNeighbors.squareRoot()))
     }
 
-    /// Per-edge messages `TP(x[src(e)], Y[e], R(emb[e]))`, `[E, M_out, C]` (no normalisation).
-    public func messages<T>(_ x: SphericalFeatures<T>, sh: Variable<T>, radialEmbedding: Variable<T>,
-                            sources: [Int32]) -> SphericalFeatures<T> {
-        layerCheck(x.lmax == plan.lmaxIn && x.channels == plan.channels,
-                   "EdgeConvolution: input lmax \(x.lmax), channels \(x.channels); expected \(plan.lmaxIn), \(plan.channels)")
-        let w = radial(radialEmbedding)
-        let y = TensorProduct.edges(plan, input: x.variable, sources: sources, filter: sh, weights: w)
-        return SphericalFeatures(y, lmax: plan.lmaxOut, channels: plan.channels)
+    /// The same on `SphericalFeatures` (uniform plans).
+    public func callAsFunction<T>(_ x: SphericalFeatures<T>, sh: Variable<T>, radialEmbedding: Variable<T>,
+                                  sources: [Int32], destinations: [Int32], weightRows: [Int32]? = nil,
+                                  nodeCount: Int? = nil) -> SphericalFeatures<T> {
+        require(x.irreps == plan.irrepsIn, "EdgeConvolution: input \(x.irreps), expected \(plan.irrepsIn)")
+        let y = self(x.variable, sh: sh, radialEmbedding: radialEmbedding, sources: sources,
+                     destinations: destinations, weightRows: weightRows, nodeCount: nodeCount)
+        return SphericalFeatures(y, lmax: plan.irrepsOut.lmax, channels: plan.channels)
     }
+
+    /// Per-edge messages `TP(x[src(e)], Y[e], R(emb[row(e)]))`, `[E] + outputRowShape` (no normalisation).
+    public func messages<T>(_ x: Variable<T>, sh: Variable<T>, radialEmbedding: Variable<T>,
+                            sources: [Int32], weightRows: [Int32]? = nil) -> Variable<T> {
+        TensorProduct.edges(plan, input: x, sources: sources, filter: sh, weights: weights(radialEmbedding),
+                            weightRows: weightRows)
+    }
+
+    /// The radial weights `[R, weightsPerEdge]`.
+    public func weights<T>(_ radialEmbedding: Variable<T>) -> Variable<T> { radial(radialEmbedding) }
 }

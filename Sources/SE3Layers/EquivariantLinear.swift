@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
@@ -48,7 +49,7 @@ public struct EquivariantLinear: Sendable {
 
     /// Applies the layer to features of `lmaxIn`, `channelsIn`; returns `lmaxOut`, `channelsOut`.
     public func callAsFunction<T>(_ x: SphericalFeatures<T>) -> SphericalFeatures<T> {
-        layerCheck(x.lmax == lmaxIn && x.channels == channelsIn,
+        require(x.lmax == lmaxIn && x.channels == channelsIn,
                    "EquivariantLinear: input lmax \(x.lmax), channels \(x.channels); expected \(lmaxIn), \(channelsIn)")
         let tape = x.tape
         let ws = weights.map { tape.parameter($0) }

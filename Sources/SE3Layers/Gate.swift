@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
@@ -40,7 +41,7 @@ public struct Gate: Sendable {
     }
 
     public func callAsFunction<T>(_ x: SphericalFeatures<T>) -> SphericalFeatures<T> {
-        layerCheck(x.lmax == lmax && x.channels == channels,
+        require(x.lmax == lmax && x.channels == channels,
                    "Gate: input lmax \(x.lmax), channels \(x.channels); expected \(lmax), \(channels)")
         let tape = x.tape
         let N = x.count, C = channels

@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
@@ -31,7 +32,7 @@ public struct NormNonlinearity: Sendable {
     }
 
     public func callAsFunction<T>(_ x: SphericalFeatures<T>) -> SphericalFeatures<T> {
-        layerCheck(x.lmax == lmax && x.channels == channels,
+        require(x.lmax == lmax && x.channels == channels,
                    "NormNonlinearity: input lmax \(x.lmax), channels \(x.channels); expected \(lmax), \(channels)")
         let b = x.tape.parameter(bias)
         return SphericalFeatures(Self.apply(x.variable, b, lmax: lmax), lmax: lmax, channels: channels)

@@ -2,9 +2,10 @@ import SE3Tensor
 
 /// A set of `count` radial functions `b_k(r)` of the edge length `r` (Å), `k = 0..<count`.
 ///
-/// `embedding(lengths:envelope:)` gives the `[E, count]` matrix `b_k(r_e) · u(r_e / cutoff)`
-/// used as radial-MLP input (seed eq. 5); with a `PolynomialEnvelope` it vanishes smoothly
-/// (value, first and second derivative) at `r = cutoff` and is exactly zero beyond.
+/// `table(lengths:envelope:)` gives the `[E, count]` matrix `b_k(r_e) · u(r_e / cutoff)` used as
+/// radial-MLP input (seed eq. 5; on a tape: `EdgeGeometry.radialEmbedding`); with a
+/// `PolynomialEnvelope` it vanishes smoothly (value, first and second derivative) at
+/// `r = cutoff` and is exactly zero beyond.
 public protocol RadialBasis: Sendable {
     /// Number of functions.
     var count: Int { get }
@@ -60,28 +61,5 @@ extension RadialBasis {
             }
         }}
         return (values, derivs)
-    }
-
-    /// The embedding as a constant on `tape` (edge lengths are data), shape `[E, count]`.
-    public func embedding<T>(lengths: [Double], envelope: PolynomialEnvelope?, on tape: Tape<T>) -> Variable<T> {
-        tape.constant(table(lengths: lengths, envelope: envelope).values)
-    }
-
-    /// Differentiable embedding of lengths `[E]` (or `[E, 1]`), shape `[E, count]`; the
-    /// gradient w.r.t. the lengths is `Σ_k g[e, k] · d(b_k u)/dr` (for forces).
-    public func embedding<T>(lengths: Variable<T>, envelope: PolynomialEnvelope?) -> Variable<T> {
-        let r = lengths.value.scalars.map { Double($0) }
-        let (v, d) = table(lengths: r, envelope: envelope, withDerivative: lengths.requiresGrad, as: T.self)
-        let shape = lengths.shape, n = count
-        return lengths.tape.custom(value: v, inputs: [lengths]) { g in
-            guard let d else { return [nil] }
-            var gr = Tensor<T>(zeros: shape)
-            for e in 0..<r.count {
-                var s: T = 0
-                for k in 0..<n { s += g.scalars[e * n + k] * d.scalars[e * n + k] }
-                gr.scalars[e] = s
-            }
-            return [gr]
-        }
     }
 }

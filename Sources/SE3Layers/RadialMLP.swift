@@ -1,9 +1,11 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
 /// The radial network `R(r)` of seed eq. 5: a bias-free MLP from the radial embedding
-/// `[E, inputs]` to per-edge weights `[E, outputs]` (for a tensor product `outputs = P · C`,
-/// read as `[E, P, C]`):
+/// `[R, inputs]` to tensor-product weights `[R, outputs]`, one row per edge or per atom pair
+/// (the radius is the same both ways; `outputs = plan.weightsPerEdge`). The one radial MLP of
+/// se3: every model and `se3 bench tensor-product` run this implementation.
 ///
 ///     h_1 = k · SiLU(x W_1 / √inputs),  h_{i+1} = k · SiLU(h_i W_{i+1} / √hidden),  y = h_L W_out / √hidden
 ///
@@ -45,84 +47,100 @@ public struct RadialMLP: Sendable {
         weights = ws
     }
 
-    /// `[E, inputs] → [E, outputs]`; the tape must have the store the weights live in.
+    /// `[E, inputs] → [E, outputs]`, recorded as ONE tape op (the tape must have the store the
+    /// weights live in):
+    ///
+    ///     z_i = h_i W_i / √fan_i,  h_{i+1} = k · SiLU(z_i)  (hidden layers),  y = h_L W_L / √fan_L
+    ///
+    /// with every `1/√fan` folded into the GEMM's `alpha`, the SiLU computed in place from one
+    /// `exp` per element (its logistic kept for the backward pass), and no intermediate tape
+    /// nodes. Backward, with `G = ∂L/∂y`, `k' = k · σ(z)(1 + z(1 − σ(z)))`:
+    ///
+    ///     ∂W_L = h_Lᵀ G / √fan_L,   ∂h_L = G W_Lᵀ / √fan_L,
+    ///     ∂z_i = ∂h_{i+1} ⊙ k'(z_i),   ∂W_i = h_iᵀ ∂z_i / √fan_i,   ∂h_i = ∂z_i W_iᵀ / √fan_i.
     public func callAsFunction<T>(_ x: Variable<T>) -> Variable<T> {
-        layerCheck(x.rank == 2 && x.shape[1] == inputs, "RadialMLP: input shape \(x.shape), expected [E, \(inputs)]")
+        require(x.rank == 2 && x.shape[1] == inputs, "RadialMLP: input shape \(x.shape), expected [E, \(inputs)]")
         let tape = x.tape
-        var h = x
-        for (i, p) in weights.enumerated() {
-            let last = i == weights.count - 1
-            h = Self.dense(h, tape.parameter(p), activation: !last)
-        }
-        return h
-    }
-
-    /// One fused layer: `y = k · SiLU(a · x W)` (or `y = a · x W` without activation),
-    /// `a = 1/√fan_in`, `k = ActivationNormalization.silu`; one GEMM (alpha = a) and one
-    /// element-wise pass. Backward: `∂z = k · SiLU'(z) · G`, `∂x = a · ∂z Wᵀ`, `∂W = a · xᵀ ∂z`.
-    static func dense<T>(_ x: Variable<T>, _ w: Variable<T>, activation: Bool) -> Variable<T> {
-        let E = x.shape[0], fanIn = w.shape[0], fanOut = w.shape[1]
-        let a = 1 / T(fanIn).squareRoot(), k = T(ActivationNormalization.silu)
-        let xv = x.value, wv = w.value
-        var z = uninitializedTensor([E, fanOut], as: T.self)   // fully written by the GEMM (beta 0)
-        if E > 0 {
-            xv.scalars.withUnsafeBufferPointer { px in
-            wv.scalars.withUnsafeBufferPointer { pw in
-            z.scalars.withUnsafeMutableBufferPointer { pz in
-                T.gemm(transposeA: false, transposeB: false, m: E, n: fanOut, k: fanIn, alpha: a,
-                       a: px.baseAddress!, lda: fanIn, b: pw.baseAddress!, ldb: fanOut,
-                       beta: 0, c: pz.baseAddress!, ldc: fanOut)
+        let ws = weights.map { tape.parameter($0) }
+        let wv = ws.map(\.value)
+        let E = x.shape[0]
+        let k = T(ActivationNormalization.silu)
+        let layerCount = weights.count
+        let fans = weights.map { $0.shape[0] }, widths = weights.map { $0.shape[1] }
+        let alphas = fans.map { 1 / T($0).squareRoot() }
+        // activations h_0 = x, h_1, …, h_L and the logistic σ(z_i) of each hidden layer
+        var h: [[T]] = [x.value.scalars]
+        var sig: [[T]] = []
+        var pre: [[T]] = []
+        for i in 0..<(layerCount - 1) {
+            var z: [T] = Self.uninitialized(E * widths[i])                                   // written by the GEMM
+            Self.gemm(E, widths[i], fans[i], alphas[i], h[i], false, wv[i].scalars, false, &z, beta: 0)
+            var s = z, a = z
+            z.withUnsafeBufferPointer { pz in
+            s.withUnsafeMutableBufferPointer { ps in
+            a.withUnsafeMutableBufferPointer { pa in
+                for j in 0..<pz.count {
+                    let zj = pz[j]
+                    let sj = 1 / (1 + T.exp(-zj))               // exp overflow gives σ = 0 exactly, no NaN
+                    ps[j] = sj
+                    pa[j] = k * zj * sj
+                }
             }}}
+            pre.append(z); sig.append(s); h.append(a)
         }
-        var y = z
-        if activation {
-            y.scalars.withUnsafeMutableBufferPointer { py in
-                for i in 0..<py.count { py[i] = k * siluValue(py[i]) }
-            }
-        }
-        let needX = x.requiresGrad, needW = w.requiresGrad
-        let pre = activation ? z : Tensor<T>(zeros: [0])
-        return x.tape.custom(value: y, inputs: [x, w]) { g in
-            var dz = g
-            if activation {
-                dz.scalars.withUnsafeMutableBufferPointer { pd in
-                    pre.scalars.withUnsafeBufferPointer { pz in
-                        for i in 0..<pd.count { pd[i] *= k * siluDerivative(pz[i]) }
-                    }
+        var y = Tensor<T>(shape: [E, outputs], scalars: Self.uninitialized(E * outputs))   // written by the GEMM
+        Self.gemm(E, outputs, fans[layerCount - 1], alphas[layerCount - 1], h[layerCount - 1], false,
+                  wv[layerCount - 1].scalars, false, &y.scalars, beta: 0)
+        let needX = x.requiresGrad
+        let hs = h, sigs = sig, pres = pre
+        return tape.custom(value: y, inputs: [x] + ws) { g in
+            var grads = [Tensor<T>?](repeating: nil, count: layerCount + 1)
+            var up = g.scalars                                  // ∂L/∂(output of layer i)
+            for i in stride(from: layerCount - 1, through: 0, by: -1) {
+                if i < layerCount - 1 {                         // through k·SiLU: ∂z = ∂h ⊙ k σ (1 + z (1 − σ))
+                    sigs[i].withUnsafeBufferPointer { ps in
+                    pres[i].withUnsafeBufferPointer { pz in
+                    up.withUnsafeMutableBufferPointer { pu in
+                        for j in 0..<pu.count {
+                            let s = ps[j]
+                            pu[j] *= k * s * (1 + pz[j] * (1 - s))
+                        }
+                    }}}
+                }
+                var gw = Tensor<T>(shape: [fans[i], widths[i]], scalars: Self.uninitialized(fans[i] * widths[i]))
+                Self.gemm(fans[i], widths[i], E, alphas[i], hs[i], true, up, false, &gw.scalars, beta: 0)
+                grads[i + 1] = gw
+                if i > 0 || needX {
+                    var down: [T] = Self.uninitialized(E * fans[i])
+                    Self.gemm(E, fans[i], widths[i], alphas[i], up, false, wv[i].scalars, true, &down, beta: 0)
+                    up = down
                 }
             }
-            guard E > 0 else {
-                return [needX ? Tensor<T>(zeros: [E, fanIn]) : nil, needW ? Tensor<T>(zeros: [fanIn, fanOut]) : nil]
-            }
-            var gx: Tensor<T>? = needX ? uninitializedTensor([E, fanIn], as: T.self) : nil
-            var gw: Tensor<T>? = needW ? uninitializedTensor([fanIn, fanOut], as: T.self) : nil
-            dz.scalars.withUnsafeBufferPointer { pd in
-                if gx != nil {
-                    wv.scalars.withUnsafeBufferPointer { pw in
-                    gx!.scalars.withUnsafeMutableBufferPointer { pgx in
-                        T.gemm(transposeA: false, transposeB: true, m: E, n: fanIn, k: fanOut, alpha: a,
-                               a: pd.baseAddress!, lda: fanOut, b: pw.baseAddress!, ldb: fanOut,
-                               beta: 0, c: pgx.baseAddress!, ldc: fanIn)
-                    }}
-                }
-                if gw != nil {
-                    xv.scalars.withUnsafeBufferPointer { px in
-                    gw!.scalars.withUnsafeMutableBufferPointer { pgw in
-                        T.gemm(transposeA: true, transposeB: false, m: fanIn, n: fanOut, k: E, alpha: a,
-                               a: px.baseAddress!, lda: fanIn, b: pd.baseAddress!, ldb: fanOut,
-                               beta: 0, c: pgw.baseAddress!, ldc: fanOut)
-                    }}
-                }
-            }
-            return [gx, gw]
+            if needX { grads[0] = Tensor(shape: [E, fans[0]], scalars: up) }
+            return grads
         }
     }
-}
 
-/// A tensor whose scalars are left uninitialised (to be fully overwritten, e.g. by a GEMM with
-/// `beta = 0`); avoids zero-filling large per-edge buffers twice.
-@inline(__always)
-func uninitializedTensor<T: TensorScalar>(_ shape: [Int], as: T.Type) -> Tensor<T> {
-    let n = shape.reduce(1, *)
-    return Tensor(shape: shape, scalars: [T](unsafeUninitializedCapacity: n) { _, k in k = n })
+    /// An array of `n` scalars left uninitialised, for GEMM outputs with `beta = 0` (which write
+    /// every element; `gemm` zero-fills when the inner dimension is 0).
+    static func uninitialized<T: TensorScalar>(_ n: Int) -> [T] {
+        [T](unsafeUninitializedCapacity: n) { _, count in count = n }
+    }
+
+    /// Row-major `C = alpha · op(A) · op(B) + beta · C` with `op(A)` `[m, kk]`, `op(B)` `[kk, n]`.
+    static func gemm<T: TensorScalar>(_ m: Int, _ n: Int, _ kk: Int, _ alpha: T, _ a: [T], _ ta: Bool,
+                                      _ b: [T], _ tb: Bool, _ c: inout [T], beta: T) {
+        guard m > 0, n > 0 else { return }
+        guard kk > 0 else {
+            if beta == 0 { for i in 0..<(m * n) { c[i] = 0 } }
+            return
+        }
+        a.withUnsafeBufferPointer { pa in
+        b.withUnsafeBufferPointer { pb in
+        c.withUnsafeMutableBufferPointer { pc in
+            T.gemm(transposeA: ta, transposeB: tb, m: m, n: n, k: kk, alpha: alpha,
+                   a: pa.baseAddress!, lda: ta ? m : kk, b: pb.baseAddress!, ldb: tb ? kk : n,
+                   beta: beta, c: pc.baseAddress!, ldc: n)
+        }}}
+    }
 }

@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Math
 import SE3Tensor
 
@@ -27,8 +28,8 @@ public struct SphericalFeatures<T: TensorScalar> {
     /// Wraps a variable of shape `[N, (lmax+1)², channels]` (checked; a mismatch is a
     /// programming error and traps with a message).
     public init(_ variable: Variable<T>, lmax: Int, channels: Int) {
-        layerCheck(lmax >= 0 && channels >= 1, "SphericalFeatures: lmax \(lmax), channels \(channels)")
-        layerCheck(variable.shape == [variable.shape.first ?? 0, (lmax + 1) * (lmax + 1), channels],
+        require(lmax >= 0 && channels >= 1, "SphericalFeatures: lmax \(lmax), channels \(channels)")
+        require(variable.shape == [variable.shape.first ?? 0, (lmax + 1) * (lmax + 1), channels],
                      "SphericalFeatures: shape \(variable.shape) is not [N, \((lmax + 1) * (lmax + 1)), \(channels)]")
         self.variable = variable
         self.lmax = lmax

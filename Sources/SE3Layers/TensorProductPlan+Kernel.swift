@@ -7,31 +7,42 @@ extension TensorProductPlan {
     ///
     ///     K[q] = Σ_{t ∈ terms(q)} α_p C_t Y[e, mf_t],
     ///
-    /// then for every group `g = (p, mo)` and channel `c` (innermost, contiguous)
+    /// then for every group `g = (p, mo)` accumulates over the input channels `u` (innermost,
+    /// contiguous)
     ///
-    ///     out[mo, c] += w[p, c] · Σ_{q ∈ pairs(g)} K[q] · x[m1_q, c].
+    ///     a[u] = Σ_{q ∈ pairs(g)} K[q] · x[m1_q, u],
+    ///     uvu:  out[mo, u] += w[p, u] · a[u],     uvw:  out[mo, w] += Σ_u a[u] · w[p, u, w].
     ///
     /// So the channel loops cost one multiply-add per pair instead of three flops per CG entry.
+    /// Offsets are element offsets into a row (`x`: `irrepsIn.dim` values, filter, output, weights).
     public struct KernelTables: Equatable, Sendable {
         /// Path index `p` of group `g`.
         public let groupPath: [Int32]
-        /// Output flat index `lo² + lo + mo` of group `g`.
+        /// Offset of `(mo, channel 0)` of group `g` in an output row.
         public let groupOutput: [Int32]
         /// Pairs of group `g` are `groupPairStart[g] ..< groupPairStart[g + 1]`.
         public let groupPairStart: [Int32]
-        /// Input flat index `l1² + l1 + m1` of pair `q`.
+        /// Offset of `(m1, channel 0)` of pair `q` in an input row.
         public let pairInput: [Int32]
         /// Terms of pair `q` are `pairTermStart[q] ..< pairTermStart[q + 1]`.
         public let pairTermStart: [Int32]
-        /// Filter flat index `lf² + lf + mf` of term `t`.
+        /// Offset of `mf` of term `t` in a filter row.
         public let termFilter: [Int32]
         /// `α_p · C` of term `t`.
         public let termCoefficient: [Double]
+        /// Per path: whether it mixes channels (`uvw`), its input and output channel counts and the
+        /// offset of its weights in a weight row.
+        public let pathMixes: [Bool]
+        public let pathInputChannels: [Int32]
+        public let pathOutputChannels: [Int32]
+        public let pathWeightOffset: [Int32]
 
         /// Number of groups, pairs, terms.
         public var groupCount: Int { groupPath.count }
         public var pairCount: Int { pairInput.count }
         public var termCount: Int { termFilter.count }
+        /// Largest input channel count of any path (scratch size of the kernels).
+        public var maxInputChannels: Int { Int(pathInputChannels.max() ?? 0) }
 
         init(paths: [TensorProductPlan.Path]) {
             var gp: [Int32] = [], go: [Int32] = [], gs: [Int32] = [0]
@@ -44,20 +55,24 @@ extension TensorProductPlan {
                     let inputs = Set(inGroup.map(\.input)).sorted()
                     for m1 in inputs {
                         for e in inGroup where e.input == m1 {
-                            tf.append(Int32(e.filter))
+                            tf.append(Int32(path.filterOffset + e.filter))
                             tc.append(path.alpha * e.coefficient)
                         }
-                        pi.append(Int32(m1))
+                        pi.append(Int32(path.inputOffset + m1 * path.inputChannels))
                         ps.append(Int32(tf.count))
                     }
                     gp.append(Int32(p))
-                    go.append(Int32(mo))
+                    go.append(Int32(path.outputOffset + mo * path.outputChannels))
                     gs.append(Int32(pi.count))
                 }
             }
             groupPath = gp; groupOutput = go; groupPairStart = gs
             pairInput = pi; pairTermStart = ps
             termFilter = tf; termCoefficient = tc
+            pathMixes = paths.map { $0.mode == .uvw }
+            pathInputChannels = paths.map { Int32($0.inputChannels) }
+            pathOutputChannels = paths.map { Int32($0.outputChannels) }
+            pathWeightOffset = paths.map { Int32($0.weightOffset) }
         }
     }
 }

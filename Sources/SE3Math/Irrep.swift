@@ -1,3 +1,4 @@
+import SE3Core
 /// An irreducible representation of O(3): degree `l ≥ 0` and parity `p = ±1`.
 ///
 /// Dimension `2l + 1`. Printed and parsed as `"<l><e|o>"`, e.g. `"0e"`, `"1o"`, `"2e"`;
@@ -14,7 +15,7 @@ public struct Irrep: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Creates `l` with parity `p`. `l` must be ≥ 0 (use `init(validating:_:)` or the string
     /// parser for untrusted values).
     @inlinable public init(_ l: Int, _ p: Parity) {
-        precondition(l >= 0, "Irrep degree must be non-negative")
+        require(l >= 0, "Irrep: degree must be non-negative, got \(l)")
         self.l = l
         self.p = p
     }

@@ -1,3 +1,4 @@
+import SE3Core
 /// `mul` copies of one irrep, printed `"<mul>x<irrep>"`, e.g. `"16x0e"`.
 ///
 /// Memory layout of the `mul · (2l + 1)` components inside an `Irreps` feature vector
@@ -10,7 +11,7 @@ public struct MulIrrep: Sendable, Hashable, CustomStringConvertible {
     public var irrep: Irrep
 
     @inlinable public init(_ mul: Int, _ irrep: Irrep) {
-        precondition(mul >= 0, "multiplicity must be non-negative")
+        require(mul >= 0, "MulIrrep: multiplicity must be non-negative, got \(mul)")
         self.mul = mul
         self.irrep = irrep
     }

@@ -1,3 +1,4 @@
+import SE3Core
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +20,7 @@ public struct Rotation: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// From 9 row-major values (`m[3 i + j] = R_ij`); `m.count` must be 9.
     public init(rowMajor m: [Double]) {
-        precondition(m.count == 9, "Rotation needs 9 values")
+        require(m.count == 9, "Rotation(rowMajor:) needs 9 values, got \(m.count)")
         self.init(rows: SIMD3(m[0], m[1], m[2]), SIMD3(m[3], m[4], m[5]), SIMD3(m[6], m[7], m[8]))
     }
 

@@ -1,3 +1,4 @@
+import SE3Core
 extension SphericalHarmonics {
     /// Harmonics and their exact gradients `∂ Y^l_m(v / |v|) / ∂v` (one `SIMD3` per value).
     ///
@@ -28,7 +29,7 @@ extension SphericalHarmonics {
                                             values: UnsafeMutableBufferPointer<Double>,
                                             gradient: UnsafeMutableBufferPointer<SIMD3<Double>>) {
         let n = count(lmax: lmax)
-        precondition(lmax >= 0 && lmax <= maxL && values.count >= n && gradient.count >= n)
+        require(lmax >= 0 && lmax <= maxL && values.count >= n && gradient.count >= n, "SphericalHarmonics.gradient: lmax \(lmax) outside 0...\(maxL) or buffers of \(values.count), \(gradient.count) values, need \(n)")
         guard let vo = values.baseAddress, let go = gradient.baseAddress else { return }
         _ = core(lmax: lmax, v, values: vo, gradient: go, upstream: nil)
     }
@@ -37,7 +38,7 @@ extension SphericalHarmonics {
     /// with `upstream.count ≥ (lmax + 1)²` (no heap allocation, no Jacobian materialised).
     public static func backward(lmax: Int, _ v: SIMD3<Double>,
                                 upstream: UnsafeBufferPointer<Double>) -> SIMD3<Double> {
-        precondition(lmax >= 0 && lmax <= maxL && upstream.count >= count(lmax: lmax))
+        require(lmax >= 0 && lmax <= maxL && upstream.count >= count(lmax: lmax), "SphericalHarmonics.backward: lmax \(lmax) outside 0...\(maxL) or upstream of \(upstream.count) values, need \(count(lmax: lmax))")
         guard let up = upstream.baseAddress else { return .zero }
         return core(lmax: lmax, v, values: nil, gradient: nil, upstream: up)
     }

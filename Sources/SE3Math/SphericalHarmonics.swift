@@ -1,3 +1,4 @@
+import SE3Core
 /// Real spherical harmonics `Y^l_m(x̂)` of a direction, `l = 0...lmax`, in the se3 basis.
 ///
 /// Conventions (all of se3 — Clebsch–Gordan and Wigner-D — use this same basis):
@@ -90,7 +91,7 @@ public enum SphericalHarmonics {
     /// Hot path: writes the `(lmax + 1)²` harmonics of `v / |v|` into `out[0 ..< (lmax+1)²]`
     /// (no allocation). Requires `0 ≤ lmax ≤ maxL` and `out.count ≥ (lmax + 1)²`.
     public static func evaluate(lmax: Int, _ v: SIMD3<Double>, into out: UnsafeMutableBufferPointer<Double>) {
-        precondition(lmax >= 0 && lmax <= maxL && out.count >= count(lmax: lmax))
+        require(lmax >= 0 && lmax <= maxL && out.count >= count(lmax: lmax), "SphericalHarmonics.evaluate: lmax \(lmax) outside 0...\(maxL) or output of \(out.count) values, need \(count(lmax: lmax))")
         guard let o = out.baseAddress else { return }
         evaluate(lmax: lmax, v, into: o)
     }
@@ -152,7 +153,7 @@ public enum SphericalHarmonics {
     public static func evaluate(lmax: Int, vectors: UnsafeBufferPointer<SIMD3<Float>>,
                                 into out: UnsafeMutableBufferPointer<Float>) {
         let n = count(lmax: lmax)
-        precondition(lmax >= 0 && lmax <= maxL && out.count >= n * vectors.count)
+        require(lmax >= 0 && lmax <= maxL && out.count >= n * vectors.count, "SphericalHarmonics.evaluate: lmax \(lmax) outside 0...\(maxL) or output of \(out.count) values, need \(n * vectors.count)")
         withUnsafeTemporaryAllocation(of: Double.self, capacity: n) { tmp in
             guard let t = tmp.baseAddress, let o = out.baseAddress else { return }
             for e in 0..<vectors.count {

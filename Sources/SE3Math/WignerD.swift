@@ -1,3 +1,4 @@
+import SE3Core
 /// Real Wigner-D matrices in the se3 spherical-harmonic basis (see `SphericalHarmonics`).
 ///
 /// Defining property (tested for l ≤ 12 and at 16, 20, 24): for every orthogonal `R` and every `x`,
@@ -67,7 +68,7 @@ public enum WignerD {
     /// `r_{i1} D^{l−1}_{a, 1−l} + r_{i,−1} D^{l−1}_{a, l−1}` (n = −l), with `r = D^1`.
     /// The `n`-dependence of `u, v, w` is the common factor `1/√den(n)`, applied once per row.
     public static func fill(lmax: Int, _ R: Rotation, into out: UnsafeMutablePointer<Double>) {
-        precondition(lmax >= 0 && lmax <= maxL)
+        require(lmax >= 0 && lmax <= maxL, "WignerD: lmax \(lmax) outside 0...\(maxL)")
         out[0] = 1
         if lmax == 0 { return }
         // D^1 in (y, z, x) order: index i ∈ {−1, 0, 1} ↔ axis {y, z, x}
@@ -153,7 +154,7 @@ public enum WignerD {
     public static func alignedToPolarAxis(directions: UnsafeBufferPointer<SIMD3<Double>>, lmax: Int,
                                           into out: UnsafeMutableBufferPointer<Double>) {
         let bs = blockSize(lmax: lmax)
-        precondition(out.count >= bs * directions.count)
+        require(out.count >= bs * directions.count, "WignerD: output of \(out.count) values, need \(bs * directions.count)")
         guard let o = out.baseAddress else { return }
         for e in 0..<directions.count { fill(lmax: lmax, Rotation.aligning(directions[e]), into: o + e * bs) }
     }

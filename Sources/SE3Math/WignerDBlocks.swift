@@ -1,3 +1,4 @@
+import SE3Core
 /// Real Wigner-D matrices `D^0(R), ..., D^lmax(R)` stored back to back, each `(2l+1)×(2l+1)`
 /// row-major: `D^l_{m n}` at `offset(l) + (m + l)(2l + 1) + (n + l)`,
 /// `offset(l) = Σ_{l' < l} (2l' + 1)² = l (4l² − 1) / 3`.
@@ -8,7 +9,7 @@ public struct WignerDBlocks: Sendable, Equatable {
     public var storage: [Double]
 
     public init(lmax: Int, storage: [Double]) {
-        precondition(storage.count == WignerD.blockSize(lmax: lmax))
+        require(storage.count == WignerD.blockSize(lmax: lmax), "WignerDBlocks: \(storage.count) values for lmax \(lmax), need \(WignerD.blockSize(lmax: lmax))")
         self.lmax = lmax
         self.storage = storage
     }

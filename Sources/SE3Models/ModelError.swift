@@ -7,8 +7,6 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedOutput(name: String, reason: String)
     /// The graph arrays are inconsistent (`field` names the `AtomGraph` property).
     case invalidGraph(field: String, reason: String)
-    /// The config names another architecture than the one being built.
-    case wrongModel(expected: String, got: String)
 
     public var description: String {
         switch self {
@@ -18,8 +16,6 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             return "output '\(name)': \(reason)"
         case let .invalidGraph(field, reason):
             return "AtomGraph.\(field): \(reason)"
-        case let .wrongModel(expected, got):
-            return "model.name: expected '\(expected)', got '\(got)'"
         }
     }
 }

@@ -1,3 +1,4 @@
+import SE3Core
 /// Explicit broadcasting over rows and row-blocks.
 ///
 /// Row vectors: `b.shape` (leading 1s ignored) must be a suffix of `a.shape`;
@@ -13,7 +14,7 @@
 @usableFromInline
 func rowVectorWidth(_ a: [Int], _ b: [Int], op: String) -> Int {
     let bs = Array(b.drop(while: { $0 == 1 }))
-    tensorCheck(bs.count <= a.count && Array(a.suffix(bs.count)) == bs,
+    require(bs.count <= a.count && Array(a.suffix(bs.count)) == bs,
                 "\(op): shape \(b) is not a trailing block of \(a)")
     return shapeCount(bs)
 }
@@ -22,7 +23,7 @@ func rowVectorWidth(_ a: [Int], _ b: [Int], op: String) -> Int {
 func columnBlock(_ a: [Int], _ s: [Int], op: String) -> Int {
     var ss = s
     while ss.last == 1 { ss.removeLast() }
-    tensorCheck(ss.count <= a.count && Array(a.prefix(ss.count)) == ss,
+    require(ss.count <= a.count && Array(a.prefix(ss.count)) == ss,
                 "\(op): shape \(s) is not a leading block of \(a)")
     return shapeCount(Array(a.dropFirst(ss.count)))
 }

@@ -1,3 +1,4 @@
+import SE3Core
 /// Row gathers and segment reductions (graph message passing).
 ///
 /// Rows are indexed by the first dimension; a "row" is the block of
@@ -12,7 +13,7 @@
 func checkIndices<I: BinaryInteger>(_ idx: [I], bound: Int, op: String) {
     idx.withUnsafeBufferPointer { p in
         for (r, i) in p.enumerated() where i < 0 || i >= bound {
-            tensorContractViolation("\(op): index \(i) at position \(r) out of range 0..<\(bound)", file: #fileID, line: #line)
+            requirementFailure("\(op): index \(i) at position \(r) out of range 0..<\(bound)")
         }
     }
 }
@@ -58,7 +59,7 @@ func scatterAddRowsKernel<T, I: BinaryInteger>(_ a: Tensor<T>, _ idx: [I], count
 /// Rows `a[indices[r]]` stacked: `[n, …] → [k, …]`.
 @inlinable
 public func gatherRows<T, I: BinaryInteger>(_ a: Variable<T>, indices: [I]) -> Variable<T> {
-    tensorCheck(a.rank >= 1, "gatherRows needs rank ≥ 1, got \(a.shape)")
+    require(a.rank >= 1, "gatherRows needs rank ≥ 1, got \(a.shape)")
     let n = a.shape[0], inner = a.value.rowLength
     checkIndices(indices, bound: n, op: "gatherRows")
     return a.tape.custom(value: gatherRowsKernel(a.value, indices, inner: inner), inputs: [a]) { g in
@@ -69,9 +70,9 @@ public func gatherRows<T, I: BinaryInteger>(_ a: Variable<T>, indices: [I]) -> V
 /// Segment sum: row r of `a` is added into row `indices[r]` of a `[count, …]` result.
 @inlinable
 public func scatterAddRows<T, I: BinaryInteger>(_ a: Variable<T>, indices: [I], count: Int) -> Variable<T> {
-    tensorCheck(a.rank >= 1 && a.shape[0] == indices.count,
+    require(a.rank >= 1 && a.shape[0] == indices.count,
                 "scatterAddRows: \(indices.count) indices for shape \(a.shape)")
-    tensorCheck(count >= 0, "scatterAddRows: negative count \(count)")
+    require(count >= 0, "scatterAddRows: negative count \(count)")
     let inner = a.value.rowLength
     checkIndices(indices, bound: count, op: "scatterAddRows")
     return a.tape.custom(value: scatterAddRowsKernel(a.value, indices, count: count, inner: inner), inputs: [a]) { g in

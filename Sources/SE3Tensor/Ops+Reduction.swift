@@ -1,3 +1,4 @@
+import SE3Core
 /// Reductions. `sum(a)` and `mean(a)` return a rank-0 scalar (shape `[]`).
 /// `sum(a, axis: k)` removes dimension k: with `a` viewed as `[outer, len, inner]`,
 /// y[o, i] = Σ_l a[o, l, i]; for rank 2, axis 0 gives column sums `[c]`, axis 1 row sums `[n]`.
@@ -19,7 +20,7 @@ public func mean<T>(_ a: Variable<T>) -> Variable<T> {
 
 @usableFromInline
 func axisSplit(_ shape: [Int], _ axis: Int, op: String) -> (outer: Int, len: Int, inner: Int) {
-    tensorCheck(axis >= 0 && axis < shape.count, "\(op): axis \(axis) for shape \(shape)")
+    require(axis >= 0 && axis < shape.count, "\(op): axis \(axis) for shape \(shape)")
     return (shapeCount(Array(shape[..<axis])), shape[axis], shapeCount(Array(shape[(axis + 1)...])))
 }
 

@@ -1,3 +1,4 @@
+import SE3Core
 /// Shape ops: reshape, 2-D transpose, slicing and concatenation along an axis.
 ///
 /// With a tensor viewed as `[outer, len, inner]` around `axis`,
@@ -40,7 +41,7 @@ func copyAxisBlock<T>(_ src: Tensor<T>, srcLen: Int, srcLo: Int,
 @inlinable
 public func slice<T>(_ a: Variable<T>, axis: Int, range: Range<Int>) -> Variable<T> {
     let (outer, len, inner) = axisSplit(a.shape, axis, op: "slice")
-    tensorCheck(range.lowerBound >= 0 && range.upperBound <= len,
+    require(range.lowerBound >= 0 && range.upperBound <= len,
                 "slice: range \(range) along axis \(axis) of shape \(a.shape)")
     let inShape = a.shape
     var outShape = a.shape
@@ -59,16 +60,16 @@ public func slice<T>(_ a: Variable<T>, axis: Int, range: Range<Int>) -> Variable
 /// Concatenation along `axis` (at least one part; other dimensions must agree).
 @inlinable
 public func concat<T>(_ parts: [Variable<T>], axis: Int) -> Variable<T> {
-    tensorCheck(!parts.isEmpty, "concat of no variables")
+    require(!parts.isEmpty, "concat of no variables")
     let first = parts[0].shape
     let (outer, _, inner) = axisSplit(first, axis, op: "concat")
     var lens = [Int]()
     for p in parts {
         var s = p.shape
-        tensorCheck(s.count == first.count, "concat: shapes \(first) and \(s)")
+        require(s.count == first.count, "concat: shapes \(first) and \(s)")
         lens.append(s[axis])
         s[axis] = first[axis]
-        tensorCheck(s == first, "concat along axis \(axis): shapes \(first) and \(p.shape)")
+        require(s == first, "concat along axis \(axis): shapes \(first) and \(p.shape)")
     }
     let total = lens.reduce(0, +)
     var outShape = first

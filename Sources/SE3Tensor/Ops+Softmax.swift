@@ -1,3 +1,4 @@
+import SE3Core
 import Numerics
 
 /// Softmax over the rows of each segment (attention of a node over its edges).
@@ -11,9 +12,9 @@ import Numerics
 /// Backward: ∂x[e, h] = y[e, h] · (g[e, h] − Σ_{e' ∈ s} g[e', h] y[e', h]).
 @inlinable
 public func segmentSoftmax<T, I: BinaryInteger>(_ scores: Variable<T>, segments: [I], count: Int) -> Variable<T> {
-    tensorCheck((scores.rank == 1 || scores.rank == 2) && scores.shape[0] == segments.count,
+    require((scores.rank == 1 || scores.rank == 2) && scores.shape[0] == segments.count,
                 "segmentSoftmax: scores \(scores.shape) with \(segments.count) segment ids")
-    tensorCheck(count >= 0, "segmentSoftmax: negative count \(count)")
+    require(count >= 0, "segmentSoftmax: negative count \(count)")
     checkIndices(segments, bound: count, op: "segmentSoftmax")
     let e = segments.count, h = scores.value.rowLength
     var y = Tensor<T>(zeros: scores.shape)

@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Math
 
 /// All learnable parameters of a model in ONE contiguous buffer (`values`) and
@@ -26,16 +27,16 @@ public final class ParameterStore<T: TensorScalar> {
     public init(parameters: [Parameter], values: [T]) {
         var offset = 0
         for p in parameters {
-            tensorCheck(p.offset == offset, "parameter \(p.name) at offset \(p.offset), expected \(offset)")
+            require(p.offset == offset, "parameter \(p.name) at offset \(p.offset), expected \(offset)")
             offset += p.count
         }
-        tensorCheck(offset == values.count, "parameters need \(offset) values, got \(values.count)")
+        require(offset == values.count, "parameters need \(offset) values, got \(values.count)")
         self.parameters = parameters
         self.values = values
         self.grads = [T](repeating: 0, count: values.count)
         self.index = [:]
         for (i, p) in parameters.enumerated() {
-            tensorCheck(index[p.name] == nil, "duplicate parameter name \(p.name)")
+            require(index[p.name] == nil, "duplicate parameter name \(p.name)")
             index[p.name] = i
         }
     }
@@ -45,8 +46,8 @@ public final class ParameterStore<T: TensorScalar> {
     @discardableResult
     public func register(_ name: String, shape: [Int], initializer: ParameterInit,
                          rng: inout SeededGenerator) -> Parameter {
-        tensorCheck(index[name] == nil, "duplicate parameter name \(name)")
-        tensorCheck(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape) of \(name)")
+        require(index[name] == nil, "duplicate parameter name \(name)")
+        require(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape) of \(name)")
         let p = Parameter(name: name, offset: values.count, shape: shape)
         values.append(contentsOf: initializer.sample(count: p.count, as: T.self, using: &rng))
         grads.append(contentsOf: repeatElement(0, count: p.count))
@@ -71,7 +72,7 @@ public final class ParameterStore<T: TensorScalar> {
     /// Overwrites the parameter's value (shape must match).
     public func setValue(_ t: Tensor<T>, for p: Parameter) {
         checkOwned(p)
-        tensorCheck(t.shape == p.shape, "setValue: shape \(t.shape) for parameter \(p.name) of shape \(p.shape)")
+        require(t.shape == p.shape, "setValue: shape \(t.shape) for parameter \(p.name) of shape \(p.shape)")
         values.replaceSubrange(p.range, with: t.scalars)
     }
 
@@ -91,7 +92,7 @@ public final class ParameterStore<T: TensorScalar> {
     /// Adds `g` (row-major, `count` scalars) into `grads[offset...]`.
     @usableFromInline
     func accumulateGrad(offset: Int, _ g: Tensor<T>) {
-        tensorCheck(offset >= 0 && offset + g.count <= grads.count, "gradient range out of store")
+        require(offset >= 0 && offset + g.count <= grads.count, "gradient range out of store")
         let n = g.count
         grads.withUnsafeMutableBufferPointer { dst in
             g.scalars.withUnsafeBufferPointer { src in
@@ -101,7 +102,7 @@ public final class ParameterStore<T: TensorScalar> {
     }
 
     private func checkOwned(_ p: Parameter) {
-        tensorCheck(index[p.name].map { parameters[$0] == p } ?? false,
+        require(index[p.name].map { parameters[$0] == p } ?? false,
                     "parameter \(p.name) does not belong to this store")
     }
 }

@@ -1,3 +1,4 @@
+import SE3Core
 /// A reverse-mode automatic differentiation tape (Wengert list).
 ///
 /// Every op appends a node holding its value, its input ids and a backward
@@ -64,7 +65,7 @@ public final class Tape<T: TensorScalar> {
     /// the same parameter returns the same node. On `backward` its gradient is
     /// added into `store.grads[p.offset ..< p.offset + p.count]`.
     public func parameter(_ p: Parameter) -> Variable<T> {
-        guard let store else { tensorContractViolation("Tape.parameter(\(p.name)) on a tape without a store", file: #fileID, line: #line) }
+        guard let store else { requirementFailure("Tape.parameter(\(p.name)) on a tape without a store") }
         if let id = parameterNodes[p.offset] { return Variable(tape: self, id: id, value: nodes[id].value) }
         let v = appendNode(Node(value: store.value(p), inputs: [], backward: nil, requiresGrad: true,
                                 isLeaf: true, parameterOffset: p.offset))
@@ -83,7 +84,7 @@ public final class Tape<T: TensorScalar> {
         var ids = [Int]()
         ids.reserveCapacity(inputs.count)
         for v in inputs {
-            tensorCheck(v.tape === self, "op mixes variables of different tapes")
+            require(v.tape === self, "op mixes variables of different tapes")
             ids.append(v.id)
             needs = needs || nodes[v.id].requiresGrad
         }
@@ -93,15 +94,15 @@ public final class Tape<T: TensorScalar> {
 
     /// Back-propagates from a scalar (count 1) `loss`, seeding ∂L/∂L = 1.
     public func backward(_ loss: Variable<T>) {
-        tensorCheck(loss.count == 1, "backward(loss) needs a scalar loss, got shape \(loss.shape); use backward(_:seed:)")
+        require(loss.count == 1, "backward(loss) needs a scalar loss, got shape \(loss.shape); use backward(_:seed:)")
         backward(loss, seed: Tensor(repeating: 1, shape: loss.shape))
     }
 
     /// Back-propagates from `output` with the given ∂L/∂output (same shape).
     /// Calling it again recomputes all gradients (parameter gradients are added again).
     public func backward(_ output: Variable<T>, seed: Tensor<T>) {
-        tensorCheck(output.tape === self, "backward of a variable from another tape")
-        tensorCheck(seed.shape == output.shape, "seed shape \(seed.shape) for output shape \(output.shape)")
+        require(output.tape === self, "backward of a variable from another tape")
+        require(seed.shape == output.shape, "seed shape \(seed.shape) for output shape \(output.shape)")
         grads = [Tensor<T>?](repeating: nil, count: nodes.count)
         grads[output.id] = seed
         var i = output.id
@@ -113,11 +114,11 @@ public final class Tape<T: TensorScalar> {
             guard let bw = node.backward else { continue }
             if !retainsIntermediateGradients && !node.isLeaf && i != output.id { grads[i] = nil }
             let inputGrads = bw(g)
-            tensorCheck(inputGrads.count == node.inputs.count,
+            require(inputGrads.count == node.inputs.count,
                         "backward of node \(i) returned \(inputGrads.count) gradients for \(node.inputs.count) inputs")
             for (j, gj) in zip(node.inputs, inputGrads) {
                 guard let gj, nodes[j].requiresGrad else { continue }
-                tensorCheck(gj.count == nodes[j].value.count,
+                require(gj.count == nodes[j].value.count,
                             "backward of node \(i): gradient shape \(gj.shape) for input shape \(nodes[j].value.shape)")
                 if grads[j] == nil {
                     grads[j] = gj.shape == nodes[j].value.shape ? gj : gj.reshaped(nodes[j].value.shape)
@@ -131,7 +132,7 @@ public final class Tape<T: TensorScalar> {
     /// ∂L/∂v after `backward` (nil when `v` does not influence the output,
     /// is a constant, or is an intermediate whose gradient was released).
     public func gradient(_ v: Variable<T>) -> Tensor<T>? {
-        tensorCheck(v.tape === self, "gradient of a variable from another tape")
+        require(v.tape === self, "gradient of a variable from another tape")
         return v.id < grads.count ? grads[v.id] : nil
     }
 }

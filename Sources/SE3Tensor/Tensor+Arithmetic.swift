@@ -1,3 +1,4 @@
+import SE3Core
 /// Plain (non-differentiable) element-wise helpers on tensors; the
 /// differentiable versions live on `Variable`. Inner loops run over buffer pointers.
 extension Tensor {
@@ -17,7 +18,7 @@ extension Tensor {
     /// `out[i] = f(self[i], other[i])`; shapes must agree.
     @inlinable
     public func zipMap(_ other: Tensor, _ f: (T, T) -> T) -> Tensor {
-        tensorCheck(shape == other.shape, "element-wise op on shapes \(shape) and \(other.shape)")
+        require(shape == other.shape, "element-wise op on shapes \(shape) and \(other.shape)")
         let n = count
         let out = [T](unsafeUninitializedCapacity: n) { buf, initialized in
             scalars.withUnsafeBufferPointer { a in
@@ -33,7 +34,7 @@ extension Tensor {
     /// `self += other` element-wise (shapes must have equal counts).
     @inlinable
     public mutating func addInPlace(_ other: Tensor) {
-        tensorCheck(count == other.count, "addInPlace: counts \(count) and \(other.count)")
+        require(count == other.count, "addInPlace: counts \(count) and \(other.count)")
         let n = count
         scalars.withUnsafeMutableBufferPointer { a in
             other.scalars.withUnsafeBufferPointer { b in

@@ -1,3 +1,4 @@
+import SE3Core
 /// Batched matrix product of rank-3 tensors, one independent product per
 /// leading index (e.g. a Wigner-D matrix per edge applied to that edge's features):
 ///
@@ -8,13 +9,13 @@
 @inlinable
 public func batchedMatmul<T: TensorScalar>(_ a: Tensor<T>, _ b: Tensor<T>,
                                            transposeA: Bool = false, transposeB: Bool = false) -> Tensor<T> {
-    tensorCheck(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
+    require(a.rank == 3 && b.rank == 3 && a.shape[0] == b.shape[0],
                 "batchedMatmul needs [B, …, …] operands with equal B, got \(a.shape) and \(b.shape)")
     let batch = a.shape[0]
     let (ar, ac, br, bc) = (a.shape[1], a.shape[2], b.shape[1], b.shape[2])
     let m = transposeA ? ac : ar, k = transposeA ? ar : ac
     let kb = transposeB ? bc : br, n = transposeB ? br : bc
-    tensorCheck(k == kb, "batchedMatmul inner dimensions differ: \(a.shape) · \(b.shape)")
+    require(k == kb, "batchedMatmul inner dimensions differ: \(a.shape) · \(b.shape)")
     var c = Tensor<T>(zeros: [batch, m, n])
     if batch == 0 || m == 0 || n == 0 || k == 0 { return c }
     let useGEMM = m * n * k >= 4096

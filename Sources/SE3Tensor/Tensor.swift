@@ -1,3 +1,4 @@
+import SE3Core
 /// A dense, row-major, contiguous tensor.
 ///
 /// Element `(i0, i1, …, i_{r-1})` of a tensor of shape `[d0, d1, …, d_{r-1}]`
@@ -11,8 +12,8 @@ public struct Tensor<T: TensorScalar>: Equatable, Sendable {
     /// Wraps `scalars` (row-major) as a tensor of `shape`; the counts must agree.
     @inlinable
     public init(shape: [Int], scalars: [T]) {
-        tensorCheck(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
-        tensorCheck(shapeCount(shape) == scalars.count,
+        require(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        require(shapeCount(shape) == scalars.count,
                     "shape \(shape) needs \(shapeCount(shape)) scalars, got \(scalars.count)")
         self.shape = shape
         self.scalars = scalars
@@ -27,7 +28,7 @@ public struct Tensor<T: TensorScalar>: Equatable, Sendable {
     /// A tensor of `shape` filled with `value`.
     @inlinable
     public init(repeating value: T, shape: [Int]) {
-        tensorCheck(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
+        require(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape)")
         self.shape = shape
         self.scalars = [T](repeating: value, count: shapeCount(shape))
     }
@@ -60,10 +61,10 @@ public struct Tensor<T: TensorScalar>: Equatable, Sendable {
     /// Row-major flat offset of a multi-index.
     @inlinable
     public func offset(of indices: [Int]) -> Int {
-        tensorCheck(indices.count == shape.count, "index rank \(indices.count) for shape \(shape)")
+        require(indices.count == shape.count, "index rank \(indices.count) for shape \(shape)")
         var o = 0
         for (i, d) in zip(indices, shape) {
-            tensorCheck(i >= 0 && i < d, "index \(indices) out of range for shape \(shape)")
+            require(i >= 0 && i < d, "index \(indices) out of range for shape \(shape)")
             o = o * d + i
         }
         return o
@@ -85,7 +86,7 @@ public struct Tensor<T: TensorScalar>: Equatable, Sendable {
     /// max |self - other| over all elements (shapes must agree); handy in tests.
     @inlinable
     public func maxAbsDifference(_ other: Tensor) -> T {
-        tensorCheck(shape == other.shape, "maxAbsDifference: shapes \(shape) and \(other.shape)")
+        require(shape == other.shape, "maxAbsDifference: shapes \(shape) and \(other.shape)")
         var m: T = 0
         for i in 0..<count { m = Swift.max(m, Swift.abs(scalars[i] - other.scalars[i])) }
         return m

@@ -2,15 +2,16 @@ import CBLAS
 import Numerics
 
 /// The scalar types a `Tensor` can hold: `Float` (training) and `Double` (tests,
-/// gradient checks). Besides the arithmetic of `Real` (swift-numerics) a scalar
-/// provides the BLAS level-3 hook used by `matmul`:
+/// gradient checks). Besides the arithmetic of `Real` (swift-numerics) and `SIMDScalar` (so
+/// kernels use `SIMD8<T>` registers generically) a scalar provides the BLAS level-3 hook used
+/// by `matmul`:
 ///
 ///     C = alpha * op(A) * op(B) + beta * C,   op(X) = X or Xᵀ
 ///
 /// with row-major `A` (`m×k` after `op`), `B` (`k×n` after `op`), `C` (`m×n`)
 /// and leading dimensions `lda`, `ldb`, `ldc` (row strides of the stored
 /// matrices). Implemented with `cblas_sgemm` / `cblas_dgemm` (OpenBLAS).
-public protocol TensorScalar: BinaryFloatingPoint, Real, Codable, Sendable {
+public protocol TensorScalar: BinaryFloatingPoint, Real, Codable, Sendable, SIMDScalar {
     static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                      alpha: Self, a: UnsafePointer<Self>, lda: Int,
                      b: UnsafePointer<Self>, ldb: Int,

@@ -1,3 +1,4 @@
+import SE3Core
 /// A value recorded on a `Tape`. `id` is its position on the tape (inputs
 /// always have smaller ids than the ops that use them). Variables are cheap
 /// to copy (the tensor is copy-on-write) and only valid while their tape lives.
@@ -24,7 +25,7 @@ public struct Variable<T: TensorScalar> {
     @inlinable public var requiresGrad: Bool { tape.requiresGrad(id) }
     /// The single scalar of a count-1 value (e.g. a loss).
     @inlinable public var scalar: T {
-        tensorCheck(value.count == 1, "scalar of a variable with shape \(shape)")
+        require(value.count == 1, "scalar of a variable with shape \(shape)")
         return value.scalars[0]
     }
 }

@@ -1,3 +1,4 @@
+import SE3Core
 /// AdamW (Loshchilov & Hutter): decoupled weight decay.
 ///
 /// With g the gradient, for each parameter θ (one pass over the contiguous buffers):
@@ -25,7 +26,7 @@ public struct AdamW<T: BinaryFloatingPoint>: Equatable {
 
     /// One update of `parameters` from `gradients` at learning rate `lr`.
     public mutating func update(parameters: inout [T], gradients: [T], lr: Double) {
-        precondition(parameters.count == m.count && gradients.count == m.count, "AdamW: buffer size mismatch")
+        require(parameters.count == m.count && gradients.count == m.count, "AdamW.update: \(parameters.count) parameters and \(gradients.count) gradients for \(m.count) moments")
         step += 1
         let b1 = T(beta1), b2 = T(beta2)
         let c1 = T(1 - pow(beta1, Double(step))), c2 = T(1 - pow(beta2, Double(step)))

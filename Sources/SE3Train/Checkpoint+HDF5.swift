@@ -41,7 +41,7 @@ extension Checkpoint {
         try f.setAttribute("best_validation_loss", bestValidationLoss)
         try f.setAttribute("epoch_loss_sum", epochLossSum)
         try f.setAttribute("epoch_count", epochCount)
-        if let name = (try? TrainConfig.parse(yaml: configYAML, file: path))?.model.name { try f.setAttribute("model", name) }
+        if let name = (try? TrainConfig.parse(yaml: configYAML, file: path))?.model.name.rawValue { try f.setAttribute("model", name) }
         if configYAML.utf8.count < 60_000 { try f.setAttribute("config", configYAML) }
         try Self.writeText(f, "config", configYAML)
         try Self.writeText(f, "normalizer", String(decoding: try Self.jsonEncoder().encode(normalizer), as: UTF8.self))

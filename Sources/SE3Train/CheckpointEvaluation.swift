@@ -40,13 +40,13 @@ public enum CheckpointEvaluation {
                                 "target '\(t.name)' is \(info.level.rawValue)-level \(info.kind.rawValue), the checkpoint predicts \(t.level.rawValue)-level \(t.kind.rawValue)")
             }
         }
-        try DatasetChecks.checkElements(data, elements: config.model.elements)
+        try DatasetChecks.checkElements(data, elements: config.model.common.elements)
         let bs = batchSize ?? config.data.batchSize
         guard bs >= 1 else { throw DataError(file: "command line", field: "--batch-size", "must be >= 1, got \(bs)") }
 
         let plan = try ShardPlan(shardSizes: data.shards.map(\.count), worldSize: comm.size, rank: comm.rank, mode: .ranges)
         let sampler = try EpochSampler(plan: plan, batchSize: bs, shuffle: false, dropLast: false)
-        let builder = BatchBuilder(cutoff: config.model.cutoff, maxNeighbors: config.model.maxNeighbors)
+        let builder = BatchBuilder(cutoff: config.model.common.cutoff, maxNeighbors: config.model.common.maxNeighbors)
         let loader = try DataLoader(sources: data.shards, sampler: sampler, builder: builder)
         let loss = LossFunction(config: config)
         var metrics = ValidationMetrics(normalizer: normalizer)

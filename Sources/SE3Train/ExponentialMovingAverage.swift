@@ -1,3 +1,4 @@
+import SE3Core
 /// Exponential moving average of the weights: ŵ ← d ŵ + (1 - d) w after every step,
 /// with the warm-up d_t = min(d, (1 + t) / (10 + t)) so early averages are not dominated by
 /// the random initialisation. Evaluation and the best checkpoint use ŵ.
@@ -13,7 +14,7 @@ public struct ExponentialMovingAverage<T: BinaryFloatingPoint>: Equatable {
     }
 
     public mutating func update(with parameters: [T]) {
-        precondition(parameters.count == weights.count, "EMA: buffer size mismatch")
+        require(parameters.count == weights.count, "ExponentialMovingAverage.update: \(parameters.count) parameters for \(weights.count) weights")
         let d = T(min(decay, Double(1 + updates) / Double(10 + updates)))
         updates += 1
         let n = weights.count

@@ -1,4 +1,5 @@
 import Foundation
+import SE3Config
 
 /// Learning rate as a function of the optimiser step (and, for `plateau`, of validation history).
 ///
@@ -9,7 +10,10 @@ import Foundation
 ///   never below min_lr.
 /// - `constant`: linear warmup, then lr.
 public struct LearningRateSchedule: Codable, Equatable {
-    public var kind: String
+    /// `training.schedule`.
+    public enum Kind: String, ConfigChoice { case cosine, plateau, constant }
+
+    public var kind: Kind
     public var peak: Double
     public var minLR: Double
     public var warmupSteps: Int
@@ -21,7 +25,7 @@ public struct LearningRateSchedule: Codable, Equatable {
     public var bestValidation: Double = .infinity
     public var badEpochs: Int = 0
 
-    public init(kind: String, peak: Double, minLR: Double, warmupSteps: Int, totalSteps: Int,
+    public init(kind: Kind, peak: Double, minLR: Double, warmupSteps: Int, totalSteps: Int,
                 factor: Double = 0.5, patience: Int = 3) {
         self.kind = kind; self.peak = peak; self.minLR = minLR; self.warmupSteps = warmupSteps
         self.totalSteps = max(totalSteps, 1); self.factor = factor; self.patience = patience
@@ -38,20 +42,20 @@ public struct LearningRateSchedule: Codable, Equatable {
             return peak * Double(step + 1) / Double(warmupSteps)
         }
         switch kind {
-        case "cosine":
+        case .cosine:
             let span = max(totalSteps - warmupSteps, 1)
             let t = min(Double(step - warmupSteps) / Double(span), 1)
             return minLR + (peak - minLR) * (1 + cos(Double.pi * t)) / 2
-        case "plateau":
+        case .plateau:
             return max(peak * plateauScale, minLR)
-        default:
+        case .constant:
             return peak
         }
     }
 
     /// Reports an epoch's validation loss (plateau schedule only; others ignore it).
     public mutating func observe(validationLoss: Double) {
-        guard kind == "plateau", validationLoss.isFinite else { return }
+        guard kind == .plateau, validationLoss.isFinite else { return }
         if validationLoss < bestValidation * (1 - 1e-4) {
             bestValidation = validationLoss
             badEpochs = 0

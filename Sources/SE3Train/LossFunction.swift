@@ -1,3 +1,4 @@
+import SE3Config
 import SE3Data
 import SE3Tensor
 
@@ -14,7 +15,8 @@ import SE3Tensor
 /// `evaluate` returns the SUM Σ_g ℓ_g over the batch (the quantity whose gradient every rank
 /// computes; dividing the allreduced sum by the global count gives the gradient of the mean).
 public struct LossFunction: Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable { case l1, mse }
+    /// `training.loss`.
+    public enum Kind: String, ConfigChoice { case l1, mse }
     public var kind: Kind
     /// w_t by target name.
     public var weights: [String: Double]
@@ -25,7 +27,7 @@ public struct LossFunction: Equatable, Sendable {
     }
 
     public init(config: TrainConfig) {
-        self.init(kind: Kind(rawValue: config.training.loss) ?? .l1,
+        self.init(kind: config.training.loss,
                   weights: Dictionary(uniqueKeysWithValues: config.targets.map { ($0.name, $0.weight) }))
     }
 

@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Data
 
 extension TargetNormalizer {
@@ -7,7 +8,7 @@ extension TargetNormalizer {
     /// computes the rest with `DatasetStatistics.compute` over `source` (the whole training set).
     public static func make(targets: [TargetConfig], infos: [TargetInfo], statistics: DatasetStatistics?,
                             source: StructureSource, sourceName: String) throws -> TargetNormalizer {
-        precondition(targets.count == infos.count, "one TargetInfo per configured target")
+        require(targets.count == infos.count, "TargetNormalizer.make: \(infos.count) TargetInfos for \(targets.count) targets (one per configured target)")
         var entries: [String: DatasetStatistics.Entry] = [:]
         var missing: [String] = []
         var missingExtensive = Set<String>()

@@ -129,7 +129,7 @@ extension Trainer {
     /// `sync: parameters`: averages the models unless this step just did (epoch ends, checkpoints
     /// and the end of the run always see identical parameters on every rank). A no-op otherwise.
     func synchronizeModels() throws {
-        if config.distributed.sync == "parameters" && step % config.distributed.averageEvery != 0 {
+        if config.distributed.sync == .parameters && step % config.distributed.averageEvery != 0 {
             try averageParameters()
         }
     }

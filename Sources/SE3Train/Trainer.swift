@@ -1,3 +1,4 @@
+import SE3Config
 import Foundation
 import SE3Data
 import SE3Distributed
@@ -61,12 +62,12 @@ public final class Trainer {
         // Data: open, check targets and elements.
         let train = try Dataset(path: config.data.train)
         let infos = try DatasetChecks.resolveTargets(config.targets, in: train)
-        try DatasetChecks.checkElements(train, elements: config.model.elements)
+        try DatasetChecks.checkElements(train, elements: config.model.common.elements)
         var val: Dataset? = nil
         if let v = config.data.val {
             let d = try Dataset(path: v)
             try DatasetChecks.checkSameTargets(try DatasetChecks.resolveTargets(config.targets, in: d), reference: infos, in: d)
-            try DatasetChecks.checkElements(d, elements: config.model.elements)
+            try DatasetChecks.checkElements(d, elements: config.model.common.elements)
             val = d
         }
         trainSet = train
@@ -92,12 +93,12 @@ public final class Trainer {
 
         // `model.avg_num_neighbors` unset: measured on the training set (rank 0, broadcast) and
         // recorded in the config, so checkpoints and evaluation use the same value.
-        if config.model.averageNeighbors == nil {
+        if config.model.common.averageNeighbors == nil {
             var average = [0.0]
             if comm.isRoot { average[0] = try Self.averageNeighbors(train, model: config.model) }
             try comm.broadcast(&average, root: 0)
             // rounded to 4 decimals so the value survives the YAML round trip of checkpoints exactly
-            if average[0] > 0 { config.model.averageNeighbors = (average[0] * 10_000).rounded() / 10_000 }
+            if average[0] > 0 { config.model.common.averageNeighbors = (average[0] * 10_000).rounded() / 10_000 }
         }
         self.config = config
 
@@ -140,7 +141,7 @@ public final class Trainer {
             throw ConfigError(file: configFile, key: "data.batch_size",
                               "\(config.data.batchSize) structures per rank is more than the smallest rank part (\(plan.rankCounts.min() ?? 0) of \(train.count) structures over \(comm.size) ranks) of \(train.path)")
         }
-        builder = BatchBuilder(cutoff: config.model.cutoff, maxNeighbors: config.model.maxNeighbors,
+        builder = BatchBuilder(cutoff: config.model.common.cutoff, maxNeighbors: config.model.common.maxNeighbors,
                                maxAtoms: config.data.maxAtoms, maxEdges: config.data.maxEdges)
         loader = try DataLoader(sources: train.shards, sampler: sampler, builder: builder)
         if let v = val {
@@ -164,7 +165,7 @@ public final class Trainer {
     /// Mean number of incoming edges per atom over the first `limit` structures of `data`, with
     /// the model's cutoff and `max_neighbors` (0 for a set without atoms).
     public static func averageNeighbors(_ data: Dataset, model: ModelConfig, limit: Int = 1000) throws -> Double {
-        let list = NeighborList(cutoff: model.cutoff, maxNeighbors: model.maxNeighbors)
+        let list = NeighborList(cutoff: model.common.cutoff, maxNeighbors: model.common.maxNeighbors)
         var atoms = 0, edges = 0
         var start = 0
         let n = min(limit, data.count)
@@ -210,7 +211,7 @@ public final class Trainer {
         let localLoss = try accumulateGradients(batches)
         let count = batches.reduce(0) { $0 + $1.graphCount }
         let totals: StepTotals
-        if config.distributed.sync == "parameters" {
+        if config.distributed.sync == .parameters {
             if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
             totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop)
         } else {
@@ -222,7 +223,7 @@ public final class Trainer {
         adam.update(parameters: &store.values, gradients: store.grads, lr: lr)
         ema?.update(with: store.values)
         step += 1
-        if config.distributed.sync == "parameters" && step % config.distributed.averageEvery == 0 {
+        if config.distributed.sync == .parameters && step % config.distributed.averageEvery == 0 {
             try averageParameters()
         }
         return (totals, lr, norm)

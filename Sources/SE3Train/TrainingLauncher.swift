@@ -1,3 +1,4 @@
+import SE3Config
 import SE3Models
 import Foundation
 import SE3Distributed
@@ -48,7 +49,7 @@ public enum TrainingLauncher {
         let trainer = try Trainer(config: config, configFile: configFile, comm: comm, makeModel: makeModel, resume: restored)
         if comm.isRoot && showProgress {
             let params = trainer.store.count
-            print("se3 train: \(config.model.name), \(params) parameters, \(trainer.trainSet.count) training structures"
+            print("se3 train: \(config.model.name.rawValue), \(params) parameters, \(trainer.trainSet.count) training structures"
                   + "\(trainer.validationSet.map { ", \($0.count) validation" } ?? ""), \(comm.size) rank(s) × \(config.data.batchSize) per step, "
                   + "\(trainer.stepsPerEpoch) steps/epoch, run directory \(run.path)"
                   + (restored.map { ", resuming at step \($0.checkpoint.step) from \($0.file)" } ?? ""))

@@ -7,12 +7,13 @@ import SE3Tensor
 /// `se3 bench tensor-product`: throughput of one TFN edge convolution in Float32 (seed eq. 5–7).
 ///
 /// Setup (fixed by `--seed`): `N` nodes, `E` random edges `s → d` with vectors of random
-/// direction and length uniform in `[0.5, 5)` Å; SH up to `lmax`; an 8-function Bessel basis
+/// direction and length uniform in `[0.5, 5)` Å, in reverse pairs (`d → s` with `−v`) unless
+/// `--unpaired`; SH up to `lmax`; an 8-function Bessel basis
 /// (cutoff 5 Å) with the p = 6 polynomial envelope; node features `[N, (lmax+1)², C]`
 /// (N(0,1), a tape variable so ∂x is computed as inside a network). The timed op is the whole
 /// `EdgeConvolution` with `lmaxIn = lmaxFilter = lmaxOut = lmax`: the radial MLP
-/// (8 → 64 → 64 → P·C, per-edge channel-wise path weights) plus the fused gather–CG product–
-/// scatter kernel; forward+backward adds `Tape.backward` (∂x, ∂MLP weights; SH and embedding
+/// (8 → 64 → 64 → P·C, channel-wise path weights, once per pair: the `RadialMLP` training runs)
+/// plus the fused gather–CG product–scatter kernel; forward+backward adds `Tape.backward` (∂x, ∂MLP weights; SH and embedding
 /// are constants). Each mode runs once to warm up, then `--repeats` times, timed with a
 /// monotonic clock (`ContinuousClock`; `--cpu-time` uses the thread CPU clock instead, useful
 /// on a shared machine); rates use the mean time.
@@ -42,6 +43,8 @@ struct BenchTensorProduct: ParsableCommand {
     @Option(help: "Threads for OpenBLAS and for the CG kernel (TensorProduct.threads).") var threads: Int = 1
     @Flag(help: "Keep glibc's default allocator settings. By default the bench disables mmap for large blocks and heap trimming (mallopt M_MMAP_MAX = 0, M_TRIM_THRESHOLD = INT_MAX), so the large per-edge tensors of each step reuse mapped pages instead of page-faulting fresh zero pages (≈ 30% of forward+backward time otherwise).")
     var defaultMalloc = false
+    @Flag(help: "Independent random edges, one radial evaluation each (default: edges in reverse pairs a → b, b → a as in a radius graph, one radial evaluation per pair as in training).")
+    var unpaired = false
     @Flag(help: "Time with the calling thread's CPU clock instead of the monotonic wall clock (for loaded machines; only meaningful with --threads 1).")
     var cpuTime = false
 
@@ -67,19 +70,30 @@ struct BenchTensorProduct: ParsableCommand {
         let conv = try EdgeConvolution(store: store, name: "bench", lmaxIn: lmax, lmaxFilter: lmax, lmaxOut: lmax,
                                        channels: C, radialInputs: basis.count, radialHidden: 64,
                                        averageNeighbors: Double(E) / Double(N), rng: &rng)
+        // random edges; by default in reverse pairs (a → b, b → a) as in a radius graph, so the
+        // radial MLP runs once per pair as in training
         var vectors = [SIMD3<Double>]()
+        var src = [Int32](), dst = [Int32](), rows = [Int32](), pairVectors = [SIMD3<Double>]()
         vectors.reserveCapacity(E)
-        for _ in 0..<E {
+        while vectors.count < E {
             var d = SIMD3(rng.nextGaussian(), rng.nextGaussian(), rng.nextGaussian())
             let n = (d * d).sum().squareRoot()
             d = n > 0 ? d / n : SIMD3(0, 0, 1)
-            vectors.append(d * Double.random(in: 0.5..<5, using: &rng))
+            let v = d * Double.random(in: 0.5..<5, using: &rng)
+            let a = Int32(Int.random(in: 0..<N, using: &rng)), b = Int32(Int.random(in: 0..<N, using: &rng))
+            let row = Int32(pairVectors.count)
+            pairVectors.append(v)
+            vectors.append(v); src.append(a); dst.append(b); rows.append(row)
+            if !unpaired && vectors.count < E { vectors.append(-v); src.append(b); dst.append(a); rows.append(row) }
         }
-        let src = (0..<E).map { _ in Int32(Int.random(in: 0..<N, using: &rng)) }
-        let dst = (0..<E).map { _ in Int32(Int.random(in: 0..<N, using: &rng)) }
-        let geometry = try EdgeGeometry(vectors: vectors, lmax: lmax)
-        let sh = geometry.shTensor(as: Float.self)
-        let embedding = basis.table(lengths: geometry.lengths, envelope: envelope, as: Float.self).values
+        let lengths = pairVectors.map { ($0 * $0).sum().squareRoot() }
+        let sh: Tensor<Float> = {
+            let tape = Tape<Float>()
+            let flat = vectors.flatMap { [Float($0.x), Float($0.y), Float($0.z)] }
+            return EdgeGeometry.sphericalHarmonics(tape.constant(Tensor(shape: [E, 3], scalars: flat)), exact: vectors,
+                                                   lmax: lmax).value
+        }()
+        let embedding = basis.table(lengths: lengths, envelope: envelope, as: Float.self).values
         let x = Tensor<Float>.randomNormal(shape: [N, M, C], using: &rng)
         let plan = conv.plan
         let scale = Float(1 / conv.averageNeighbors.squareRoot())
@@ -88,7 +102,7 @@ struct BenchTensorProduct: ParsableCommand {
             let tape = Tape<Float>(store: store)
             let xv = tape.variable(x)
             let out = conv(SphericalFeatures(xv, lmax: lmax, channels: C), sh: tape.constant(sh),
-                           radialEmbedding: tape.constant(embedding), sources: src, destinations: dst)
+                           radialEmbedding: tape.constant(embedding), sources: src, destinations: dst, weightRows: rows)
             if backward { tape.backward(out.variable, seed: Tensor(repeating: 1, shape: out.variable.shape)) }
         }
         // kernel alone: radial weights precomputed once
@@ -100,7 +114,8 @@ struct BenchTensorProduct: ParsableCommand {
             let tape = Tape<Float>()
             let xv = tape.variable(x)
             let out = TensorProduct.convolution(plan, input: xv, sources: src, destinations: dst, nodeCount: N,
-                                                filter: tape.constant(sh), weights: tape.variable(weights), scale: scale)
+                                                filter: tape.constant(sh), weights: tape.variable(weights),
+                                                weightRows: rows, scale: scale)
             if backward { tape.backward(out, seed: Tensor(repeating: 1, shape: out.shape)) }
         }
         func time(_ body: () -> Void) -> Double {

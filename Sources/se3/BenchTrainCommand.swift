@@ -38,7 +38,7 @@ struct BenchTrainCommand: ParsableCommand {
         var line = result.jsonObject
         line["benchmark"] = "train"
         line["config"] = config
-        line["model"] = cfg.model.name
+        line["model"] = cfg.model.name.rawValue
         line["batch_size_per_rank"] = cfg.data.batchSize
         if let d = MetricsLogger.line(line) { print(String(decoding: d, as: UTF8.self)) }
         fflush(stdout)

@@ -51,7 +51,7 @@ struct TrainCommand: ParsableCommand {
 }
 
 extension TrainCommand {
-    /// The architectures se3 knows, by `model.name` (`ModelFactory` in SE3Models).
+    /// Every architecture of the `Architecture` registry, by `model.name` (`ModelFactory` in SE3Models).
     static let makeModel: ModelMaker = { config, outputs, seed in
         try ModelFactory.make(config: config, outputs: outputs, seed: seed)
     }

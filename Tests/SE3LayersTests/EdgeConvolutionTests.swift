@@ -28,10 +28,9 @@ final class EdgeConvolutionTests: XCTestCase {
     }
 
     private func run(_ s: Setup, x: Tensor<Double>, vectors: [SIMD3<Double>], tape: Tape<Double>) throws -> SphericalFeatures<Double> {
-        let geo = try EdgeGeometry(vectors: vectors, lmax: s.conv.plan.lmaxFilter)
-        let emb = s.basis.embedding(lengths: geo.lengths, envelope: s.envelope, on: tape)
-        return s.conv(SphericalFeatures(tape.constant(x), lmax: s.conv.plan.lmaxIn, channels: s.conv.plan.channels),
-                      sh: geo.sh(on: tape), radialEmbedding: emb, sources: s.src, destinations: s.dst)
+        let (sh, emb) = LT.edgeInputs(vectors, lmax: s.conv.plan.irrepsFilter.lmax, basis: s.basis, envelope: s.envelope, tape: tape)
+        return s.conv(SphericalFeatures(tape.constant(x), lmax: s.conv.plan.irrepsIn.lmax, channels: s.conv.plan.channels),
+                      sh: sh, radialEmbedding: emb, sources: s.src, destinations: s.dst)
     }
 
     func testEquivarianceEveryDegreeUpToThree() throws {
@@ -46,13 +45,12 @@ final class EdgeConvolutionTests: XCTestCase {
     func testMessagesSumToTheConvolution() throws {
         let s = try setup(lmax: 2, channels: 3, nodes: 5, edges: 12, seed: 73)
         let tape = Tape<Double>(store: s.store)
-        let geo = try EdgeGeometry(vectors: s.vectors, lmax: 2)
-        let emb = s.basis.embedding(lengths: geo.lengths, envelope: s.envelope, on: tape)
+        let (sh, emb) = LT.edgeInputs(s.vectors, lmax: 2, basis: s.basis, envelope: s.envelope, tape: tape)
         let xf = SphericalFeatures(tape.constant(s.x), lmax: 2, channels: 3)
-        let msg = s.conv.messages(xf, sh: geo.sh(on: tape), radialEmbedding: emb, sources: s.src)
-        XCTAssertEqual(msg.variable.shape, [12, 9, 3])
-        let summed = scatterAddRows(msg.variable, indices: s.dst, count: 5).value * (1 / 3.0.squareRoot())
-        let conv = s.conv(xf, sh: geo.sh(on: tape), radialEmbedding: emb, sources: s.src, destinations: s.dst)
+        let msg = s.conv.messages(xf.variable, sh: sh, radialEmbedding: emb, sources: s.src)
+        XCTAssertEqual(msg.shape, [12, 9, 3])
+        let summed = scatterAddRows(msg, indices: s.dst, count: 5).value * (1 / 3.0.squareRoot())
+        let conv = s.conv(xf, sh: sh, radialEmbedding: emb, sources: s.src, destinations: s.dst)
         XCTAssertLessThan(LT.relDiff(conv.variable.value, summed), 1e-13)
     }
 
@@ -65,20 +63,16 @@ final class EdgeConvolutionTests: XCTestCase {
         }
         XCTAssertLessThan(errP, 1e-7)
         let errX = LT.inputGradientError(s.x, store: s.store) { v in
-            let tape = v.tape
-            let geo = try! EdgeGeometry(vectors: s.vectors, lmax: 2)
-            let emb = s.basis.embedding(lengths: geo.lengths, envelope: s.envelope, on: tape)
-            return LT.probe(s.conv(SphericalFeatures(v, lmax: 2, channels: 2), sh: geo.sh(on: tape), radialEmbedding: emb,
+            let (sh, emb) = LT.edgeInputs(s.vectors, lmax: 2, basis: s.basis, envelope: s.envelope, tape: v.tape)
+            return LT.probe(s.conv(SphericalFeatures(v, lmax: 2, channels: 2), sh: sh, radialEmbedding: emb,
                                    sources: s.src, destinations: s.dst).variable, probe)
         }
         XCTAssertLessThan(errX, 1e-7)
         // forces path: differentiate w.r.t. the edge vectors through SH and the radial embedding
-        let vecs = Tensor<Double>(shape: [5, 3], scalars: s.vectors.flatMap { [$0.x, $0.y, $0.z] })
-        let errV = LT.inputGradientError(vecs, store: s.store) { v in
-            let tape = v.tape
-            let sh = EdgeGeometry.sphericalHarmonics(of: v, lmax: 2)
-            let emb = s.basis.embedding(lengths: EdgeGeometry.lengths(of: v), envelope: s.envelope)
-            return LT.probe(s.conv(SphericalFeatures(tape.constant(s.x), lmax: 2, channels: 2), sh: sh, radialEmbedding: emb,
+        let errV = LT.inputGradientError(LT.vectorTensor(s.vectors), store: s.store) { v in
+            let sh = EdgeGeometry.sphericalHarmonics(v, lmax: 2)
+            let emb = EdgeGeometry.radialEmbedding(v, basis: s.basis, envelope: s.envelope)
+            return LT.probe(s.conv(SphericalFeatures(v.tape.constant(s.x), lmax: 2, channels: 2), sh: sh, radialEmbedding: emb,
                                    sources: s.src, destinations: s.dst).variable, probe)
         }
         XCTAssertLessThan(errV, 1e-7)
@@ -102,9 +96,7 @@ final class EdgeConvolutionTests: XCTestCase {
         let x = LT.randomFeatures(5, lmax: 1, channels: 3, &g)
         func run(_ x: Tensor<Double>, _ v: [SIMD3<Double>]) throws -> Tensor<Double> {
             let tape = Tape<Double>(store: store)
-            let geo = try EdgeGeometry(vectors: v, lmax: 3)
-            let emb = basis.embedding(lengths: geo.lengths, envelope: env, on: tape)
-            let sh = geo.sh(on: tape)
+            let (sh, emb) = LT.edgeInputs(v, lmax: 3, basis: basis, envelope: env, tape: tape)
             var h = conv1(SphericalFeatures(tape.constant(x), lmax: 1, channels: 3), sh: sh, radialEmbedding: emb,
                           sources: src, destinations: dst)
             h = gate(lin(h))
@@ -114,6 +106,46 @@ final class EdgeConvolutionTests: XCTestCase {
         let base = try run(x, vectors)
         for R in LT.rotations(seed: 77) {
             XCTAssertLessThan(LT.relDiff(try run(LT.rotate(x, lmax: 1, R), vectors.map { R * $0 }), LT.rotate(base, lmax: 3, R)), 1e-11)
+        }
+    }
+
+    /// Weight rows shared by reverse edges (one radial evaluation per atom pair) give the same
+    /// convolution, values and gradients, as one radial evaluation per edge.
+    func testSharedWeightRowsPerPairEqualPerEdgeEvaluation() throws {
+        var g = SeededGenerator(seed: 79)
+        let store = ParameterStore<Double>()
+        let conv = try EdgeConvolution(store: store, name: "c", lmaxIn: 2, lmaxFilter: 2, lmaxOut: 2, channels: 8,
+                                       radialInputs: 4, radialHidden: 6, averageNeighbors: 3, rng: &g)
+        let basis = try BesselBasis(count: 4, cutoff: 3), env = try PolynomialEnvelope()
+        let half = LT.randomVectors(7, &g)
+        let (s0, d0) = LT.randomEdges(7, nodes: 5, &g)
+        let vectors = half + half.map { -$0 }, src = s0 + d0, dst = d0 + s0
+        let rows = (0..<7).map(Int32.init) + (0..<7).map(Int32.init)
+        let x = LT.randomFeatures(5, lmax: 2, channels: 8, &g)
+        let probe = LT.randomFeatures(5, lmax: 2, channels: 8, &g)
+        var results: [(Tensor<Double>, [Double], Tensor<Double>)] = []
+        for paired in [false, true] {
+            store.zeroGrads()
+            let tape = Tape<Double>(store: store)
+            let v = tape.variable(LT.vectorTensor(vectors))
+            let sh = EdgeGeometry.sphericalHarmonics(v, exact: vectors, lmax: 2)
+            let emb = EdgeGeometry.radialEmbedding(v, exact: vectors, rows: paired ? (0..<7).map(Int32.init) : nil,
+                                                   basis: basis, envelope: env)
+            XCTAssertEqual(emb.shape, [paired ? 7 : 14, 4])
+            let y = conv(SphericalFeatures(tape.variable(x), lmax: 2, channels: 8), sh: sh, radialEmbedding: emb,
+                         sources: src, destinations: dst, weightRows: paired ? rows : nil)
+            tape.backward(LT.probe(y.variable, probe))
+            results.append((y.variable.value, store.grads, tape.gradient(v)!))
+        }
+        XCTAssertLessThan(LT.relDiff(results[1].0, results[0].0), 1e-13)
+        XCTAssertLessThan(zip(results[0].1, results[1].1).map { Swift.abs($0 - $1) }.max()!, 1e-12)
+        // the edge-vector gradient goes to the representative edge only, but the sum over a pair's
+        // edges (what positions see: v_ba = −v_ab) is the same
+        for e in 0..<7 {
+            for j in 0..<3 {
+                let perEdge = results[0].2[e, j] - results[0].2[e + 7, j], perPair = results[1].2[e, j] - results[1].2[e + 7, j]
+                XCTAssertEqual(perEdge, perPair, accuracy: 1e-12)
+            }
         }
     }
 

@@ -56,6 +56,19 @@ enum LT {
                scalars: SphericalHarmonics.evaluate(lmax: lmax, vectors: vectors))
     }
 
+    /// `[E, 3]` tensor of vectors.
+    static func vectorTensor(_ v: [SIMD3<Double>]) -> Tensor<Double> {
+        Tensor(shape: [v.count, 3], scalars: v.flatMap { [$0.x, $0.y, $0.z] })
+    }
+
+    /// Edge harmonics and radial embedding of `vectors` as constants on `tape` (`EdgeGeometry`).
+    static func edgeInputs(_ vectors: [SIMD3<Double>], lmax: Int, basis: any RadialBasis, envelope: PolynomialEnvelope,
+                           tape: Tape<Double>) -> (sh: Variable<Double>, embedding: Variable<Double>) {
+        let v = tape.constant(vectorTensor(vectors))
+        return (EdgeGeometry.sphericalHarmonics(v, exact: vectors, lmax: lmax),
+                EdgeGeometry.radialEmbedding(v, exact: vectors, basis: basis, envelope: envelope))
+    }
+
     /// A few fixed-seed rotations: random proper ones, the inversion and random improper ones.
     static func rotations(seed: UInt64, proper: Int = 2, improper: Int = 1) -> [Rotation] {
         var g = SeededGenerator(seed: seed)

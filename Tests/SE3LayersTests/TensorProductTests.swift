@@ -4,30 +4,12 @@ import SE3Tensor
 import SE3Layers
 
 final class TensorProductTests: XCTestCase {
-    /// Dense naive reference: loops over every (m1, mf, mo) of the dense CG block of each path.
     private func reference(_ plan: TensorProductPlan, x: Tensor<Double>, src: [Int32]?, y: Tensor<Double>,
                            w: Tensor<Double>) -> Tensor<Double> {
-        let E = y.shape[0], C = plan.channels, P = plan.pathCount
-        let mIn = plan.inputComponents, mF = plan.filterComponents, mOut = plan.outputComponents
-        var out = Tensor<Double>(zeros: [E, mOut, C])
-        for e in 0..<E {
-            let s = src.map { Int($0[e]) } ?? e
-            for (p, path) in plan.paths.enumerated() {
-                let block = ClebschGordan.block(l1: path.l1, l2: path.lf, l3: path.lo)
-                for m1 in -path.l1...path.l1 { for mf in -path.lf...path.lf { for mo in -path.lo...path.lo {
-                    let cg = block[m1, mf, mo]
-                    let i1 = path.l1 * path.l1 + path.l1 + m1
-                    let iF = path.lf * path.lf + path.lf + mf
-                    let iO = path.lo * path.lo + path.lo + mo
-                    for c in 0..<C {
-                        let wv = plan.weightSharing == .shared ? w.scalars[p * C + c] : w.scalars[(e * P + p) * C + c]
-                        out.scalars[(e * mOut + iO) * C + c] += path.alpha * wv * cg
-                            * x.scalars[(s * mIn + i1) * C + c] * y.scalars[e * mF + iF]
-                    }
-                } } }
-            }
-        }
-        return out
+        let E = y.shape[0]
+        return TPReference.edges(plan, x: x.reshaped([x.shape[0], plan.inputDimension]), src: src, y: y,
+                                 w: w.reshaped(plan.weightSharing == .shared ? [plan.weightsPerEdge] : [E, plan.weightsPerEdge]))
+            .reshaped([E] + plan.outputRowShape)
     }
 
     private func scatter(_ t: Tensor<Double>, _ dst: [Int32], nodes: Int) -> Tensor<Double> {
@@ -58,8 +40,8 @@ final class TensorProductTests: XCTestCase {
                                                  nodeCount: N, filter: tape.constant(y), weights: tape.constant(w), scale: 0.7)
             XCTAssertLessThan(LT.relDiff(conv.value, scatter(ref, dst, nodes: N) * 0.7), 1e-13)
             // without gather: x already on edges
-            let xe = Tensor<Double>(shape: [E, plan.inputComponents, C],
-                                    scalars: src.flatMap { s in x.scalars[(Int(s) * plan.inputComponents * C)..<((Int(s) + 1) * plan.inputComponents * C)] })
+            let d = plan.inputDimension
+            let xe = Tensor<Double>(shape: [E, d / C, C], scalars: src.flatMap { s in x.scalars[(Int(s) * d)..<((Int(s) + 1) * d)] })
             let direct = TensorProduct.edges(plan, input: tape.constant(xe), sources: nil, filter: tape.constant(y),
                                              weights: tape.constant(w))
             XCTAssertLessThan(LT.relDiff(direct.value, ref), 1e-13)

@@ -1,4 +1,5 @@
 import Foundation
+import SE3Config
 import SE3Layers
 import SE3Math
 import SE3Models
@@ -7,7 +8,7 @@ import XCTest
 
 final class ModelFactoryTests: XCTestCase {
     func testInitialisationIsDeterministicFromTheSeed() throws {
-        let config = smallConfig(lmax: 2, nonlinearity: "gate")
+        let config = smallConfig(lmax: 2, nonlinearity: .gate)
         let a = try ModelFactory.make(config: config, outputs: allOutputs, seed: 42, as: Double.self)
         let b = try ModelFactory.make(config: config, outputs: allOutputs, seed: 42, as: Double.self)
         let c = try ModelFactory.make(config: config, outputs: allOutputs, seed: 43, as: Double.self)
@@ -33,8 +34,7 @@ final class ModelFactoryTests: XCTestCase {
     }
 
     func testParameterNamesAreHierarchicalAndStable() throws {
-        var config = smallConfig(lmax: 2, nonlinearity: "norm", layers: 3)
-        config.channels = 5
+        let config = smallConfig(lmax: 2, nonlinearity: .norm, channels: 5, layers: 3)
         let m = try ModelFactory.make(config: config, outputs: allOutputs, seed: 1, as: Double.self)
         let names = Set(m.store.parameters.map(\.name))
         for n in ["embedding.weight", "layers.0.radial.w0", "layers.0.radial.w2", "layers.0.self_interaction.w0",
@@ -45,18 +45,18 @@ final class ModelFactoryTests: XCTestCase {
         }
         XCTAssertEqual(m.store.parameter(named: "embedding.weight")?.shape, [3, 5])
         XCTAssertEqual(m.store.parameters.first?.name, "embedding.weight")
-        let gated = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: "gate"), outputs: allOutputs.filter { $0.kind != .rank2 },
+        let gated = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: .gate), outputs: allOutputs.filter { $0.kind != .rank2 },
                                           seed: 1, as: Double.self)
         XCTAssertNotNil(gated.store.parameter(named: "layers.0.gate.gateWeight"))
-        XCTAssertEqual(gated.config.lmax, 1)
+        XCTAssertEqual(gated.config.architecture(as: TFNConfig.self)?.lmax, 1)
         XCTAssertEqual(gated.outputs.count, 5)
     }
 
     func testUnknownElementThrowsNamingTheAtomicNumber() throws {
-        let m = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: "norm"),
+        let m = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: .norm),
                                       outputs: [allOutputs[0]], seed: 1, as: Double.self)
-        let g = AtomGraph(atomicNumbers: [6, 17], atomGraph: [0, 0], graphCount: 1, edgeSource: [0, 1],
-                          edgeDestination: [1, 0], edgeVectors: [SIMD3(1, 0, 0), SIMD3(-1, 0, 0)])
+        let g = AtomGraph(atomicNumbers: [6, 17], atomGraph: [0, 0], graphCount: 1, positions: [SIMD3(1, 0, 0), .zero],
+                          edgeSource: [0, 1], edgeDestination: [1, 0])
         XCTAssertThrowsError(try runModel(m, g)) { e in
             XCTAssertEqual(e as? ModelError, .unknownElement(atomicNumber: 17, atom: 1, known: [1, 6, 8]))
             XCTAssertTrue("\(e)".contains("17"))
@@ -64,56 +64,94 @@ final class ModelFactoryTests: XCTestCase {
     }
 
     func testInvalidGraphsThrow() throws {
-        let m = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: "norm"),
+        let m = try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: .norm),
                                       outputs: [allOutputs[0]], seed: 1, as: Double.self)
-        let good = AtomGraph(atomicNumbers: [6, 1], atomGraph: [0, 0], graphCount: 1, edgeSource: [0, 1],
-                             edgeDestination: [1, 0], edgeVectors: [SIMD3(1, 0, 0), SIMD3(-1, 0, 0)])
+        let good = AtomGraph(atomicNumbers: [6, 1], atomGraph: [0, 0], graphCount: 1, positions: [SIMD3(1, 0, 0), .zero],
+                             edgeSource: [0, 1], edgeDestination: [1, 0])
         XCTAssertNoThrow(try runModel(m, good))
         var bad = good; bad.edgeSource = [0, 2]
         XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("edgeSource")) }
         bad = good; bad.atomGraph = [0, 1]
         XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("atomGraph")) }
-        bad = good; bad.edgeVectors[0] = SIMD3(.nan, 0, 0)
-        XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("edgeVectors")) }
+        bad = good; bad.positions[0] = SIMD3(.nan, 0, 0)
+        XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("positions")) }
+        bad = good; bad.positions.removeLast()
+        XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("positions")) }
+        bad = good; bad.cells[1] = SIMD3(.infinity, 0, 0)
+        XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("cells")) }
+        bad = good; bad.edgeShifts = [.zero]
+        XCTAssertThrowsError(try runModel(m, bad)) { XCTAssertTrue("\($0)".contains("shifts")) }
         bad = good; bad.edgeDestination = [1]
         XCTAssertThrowsError(try runModel(m, bad))
     }
 
     func testInvalidConfigurationsThrow() {
         let rank2 = [OutputSpec(name: "alpha", level: .graph, kind: .rank2)]
-        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: "norm"), outputs: rank2, seed: 1)) {
+        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: .norm), outputs: rank2, seed: 1)) {
             XCTAssertTrue("\($0)".contains("alpha") && "\($0)".contains("lmax"))
         }
         let vector = [OutputSpec(name: "mu", level: .graph, kind: .vector)]
-        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 0, nonlinearity: "norm"), outputs: vector, seed: 1))
-        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: "norm"),
+        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 0, nonlinearity: .norm), outputs: vector, seed: 1))
+        XCTAssertThrowsError(try ModelFactory.make(config: smallConfig(lmax: 1, nonlinearity: .norm),
                                                    outputs: [allOutputs[0], allOutputs[0]], seed: 1))
-        var c = smallConfig(lmax: 1, nonlinearity: "norm"); c.name = "escn"
+        var c = smallConfig(lmax: 7, nonlinearity: .norm)
         XCTAssertThrowsError(try ModelFactory.make(config: c, outputs: [allOutputs[0]], seed: 1)) {
-            XCTAssertTrue("\($0)".contains("model.name"))
+            XCTAssertTrue("\($0)".contains("model.lmax"))
         }
-        c = smallConfig(lmax: 1, nonlinearity: "relu")
-        XCTAssertThrowsError(try ModelFactory.make(config: c, outputs: [allOutputs[0]], seed: 1)) {
-            XCTAssertTrue("\($0)".contains("model.nonlinearity"))
-        }
-        c = smallConfig(lmax: 1, nonlinearity: "norm"); c.averageNeighbors = 0
+        c = smallConfig(lmax: 1, nonlinearity: .norm); c.common.averageNeighbors = 0
         XCTAssertThrowsError(try ModelFactory.make(config: c, outputs: [allOutputs[0]], seed: 1)) {
             XCTAssertTrue("\($0)".contains("avg_num_neighbors"))
         }
         // lmax 0 with scalar heads only is fine
-        XCTAssertNoThrow(try ModelFactory.make(config: smallConfig(lmax: 0, nonlinearity: "gate"), outputs: [allOutputs[1]], seed: 1))
+        XCTAssertNoThrow(try ModelFactory.make(config: smallConfig(lmax: 0, nonlinearity: .gate), outputs: [allOutputs[1]], seed: 1))
     }
 
-    func testConfigDecodingIsBackwardCompatible() throws {
-        let old = #"{"name": "tfn", "lmax": 1}"#.data(using: .utf8)!
-        let c = try JSONDecoder().decode(ModelConfig.self, from: old)
-        XCTAssertNil(c.averageNeighbors)
-        XCTAssertEqual(c.effectiveAverageNeighbors, ModelConfig.defaultAverageNeighbors)
-        let new = #"{"name": "tfn", "avg_num_neighbors": 14.5}"#.data(using: .utf8)!
-        let d = try JSONDecoder().decode(ModelConfig.self, from: new)
-        XCTAssertEqual(d.averageNeighbors, 14.5)
+    /// `model:` is one flat mapping: `name`, the common keys and the architecture's keys; other
+    /// keys, unknown names and values outside a closed choice are errors that say what is allowed.
+    func testConfigDecoding() throws {
+        let short = #"{"name": "tfn", "lmax": 1}"#.data(using: .utf8)!
+        let c = try JSONDecoder().decode(ModelConfig.self, from: short)
+        XCTAssertEqual(c.name, .tfn)
+        XCTAssertNil(c.common.averageNeighbors)
+        XCTAssertEqual(c.common.effectiveAverageNeighbors, CommonModelConfig.defaultAverageNeighbors)
+        XCTAssertEqual(c.architecture(as: TFNConfig.self), TFNConfig(lmax: 1))
+        let full = #"{"name": "tfn", "avg_num_neighbors": 14.5, "nonlinearity": "gate", "readout": "sum", "radial_basis": "gaussian"}"#
+        let d = try JSONDecoder().decode(ModelConfig.self, from: full.data(using: .utf8)!)
+        XCTAssertEqual(d.common.averageNeighbors, 14.5)
+        XCTAssertEqual(d.common.readout, .sum)
+        XCTAssertEqual(d.common.radialBasis, .gaussian)
+        XCTAssertEqual(d.architecture(as: TFNConfig.self)?.nonlinearity, .gate)
         let round = try JSONDecoder().decode(ModelConfig.self, from: JSONEncoder().encode(d))
         XCTAssertEqual(round, d)
+        XCTAssertNotEqual(round, c)
+
+        func error(_ json: String) -> String {
+            do {
+                _ = try JSONDecoder().decode(ModelConfig.self, from: json.data(using: .utf8)!)
+                return "decoded"
+            } catch {
+                return ConfigError(decoding: error, file: "m.yaml").description
+            }
+        }
+        XCTAssertEqual(error(#"{"name": "tfn", "chanels": 4}"#), "m.yaml: chanels: unknown key; did you mean channels?")
+        XCTAssertEqual(error(#"{"name": "escn"}"#), "m.yaml: name: must be one of 'tfn'; got 'escn'")
+        XCTAssertEqual(error(#"{"name": "tfn", "nonlinearity": "relu"}"#), "m.yaml: nonlinearity: must be one of 'norm', 'gate'; got 'relu'")
+        XCTAssertEqual(error(#"{"name": "tfn", "readout": "max"}"#), "m.yaml: readout: must be one of 'mean', 'sum'; got 'max'")
+        XCTAssertEqual(error(#"{"lmax": 2}"#), "m.yaml: name: missing required key")
+        XCTAssertEqual(error(#"{"name": "tfn", "lmax": "two"}"#), "m.yaml: lmax: expected an integer")
+    }
+
+    /// The registry is the one list of architectures: every case decodes from its name and builds.
+    func testRegistryBuildsEveryArchitecture() throws {
+        for a in Architecture.allCases {
+            let json = #"{"name": "\#(a.rawValue)", "elements": [1, 6, 8]}"#
+            let c = try JSONDecoder().decode(ModelConfig.self, from: json.data(using: .utf8)!)
+            XCTAssertEqual(c.name, a)
+            XCTAssertTrue(type(of: c.architecture) == a.configType)
+            let m = try ModelFactory.make(config: c, outputs: [allOutputs[1]], seed: 1, as: Double.self)
+            XCTAssertEqual(m.config, c)
+            XCTAssertTrue(Architecture.catalogue.contains("\(a.rawValue): "))
+        }
     }
 
     /// The Cartesian maps: vector permutation (y, z, x) → (x, y, z); rank-2 basis symmetric,
@@ -143,32 +181,5 @@ final class ModelFactoryTests: XCTestCase {
             Tensor(shape: [1, 9], scalars: (0..<9).map { k in (0..<5).reduce(0.0) { $0 + q[$1] * b[9 * $1 + k] } })
         }
         XCTAssertLessThan(s(d2).maxAbsDifference(rotateMatrices(s(q), rot)), 1e-12)
-    }
-}
-
-final class FusedRadialMLPTests: XCTestCase {
-    /// `RadialMLP.fused` computes exactly `RadialMLP.callAsFunction` (values and gradients).
-    func testFusedRadialMLPMatchesLayer() throws {
-        for hiddenLayers in [0, 1, 2] {
-            let store = ParameterStore<Double>()
-            var rng = SeededGenerator(seed: UInt64(10 + hiddenLayers))
-            let mlp = try RadialMLP(store: store, name: "r", inputs: 5, hidden: 7, outputs: 6,
-                                    hiddenLayers: hiddenLayers, rng: &rng)
-            let x = Tensor<Double>.randomNormal(shape: [9, 5], using: &rng)
-            let seed = Tensor<Double>.randomNormal(shape: [9, 6], using: &rng)
-            var results: [(Tensor<Double>, [Double], Tensor<Double>)] = []
-            for fused in [false, true] {
-                store.zeroGrads()
-                let tape = Tape<Double>(store: store)
-                let xv = tape.variable(x)
-                let y = fused ? mlp.fused(xv) : mlp(xv)
-                tape.backward(sum(y * tape.constant(seed)))
-                results.append((y.value, store.grads, tape.gradient(xv)!))
-            }
-            XCTAssertLessThan(results[0].0.maxAbsDifference(results[1].0), 1e-12)
-            XCTAssertLessThan(zip(results[0].1, results[1].1).map { Swift.abs($0 - $1) }.max()!, 1e-12)
-            XCTAssertLessThan(results[0].2.maxAbsDifference(results[1].2), 1e-12)
-            XCTAssertGreaterThan(results[1].0.scalars.map(Swift.abs).max()!, 1e-3)
-        }
     }
 }

@@ -5,7 +5,8 @@ import XCTest
 
 /// Random small molecules for model tests: atoms uniformly in a cube, directed edges between
 /// every pair closer than `cutoff` (each kept with probability `keep`, so the graphs are not
-/// symmetric in general), `edgeVectors = r[src] − r[dst]` (no periodic shift).
+/// symmetric in general: some edges have no reverse), `edgeVectors = r[src] − r[dst]` (no
+/// periodic shift).
 struct RandomMolecules {
     var graph: AtomGraph
     var positions: [SIMD3<Double>]
@@ -37,8 +38,9 @@ struct RandomMolecules {
                 }
             }
         }
-        graph = AtomGraph(atomicNumbers: z, atomGraph: owner, graphCount: graphs,
-                          edgeSource: src, edgeDestination: dst, edgeVectors: vec)
+        graph = AtomGraph(atomicNumbers: z, atomGraph: owner, graphCount: graphs, positions: pos,
+                          edgeSource: src, edgeDestination: dst)
+        precondition(graph.edgeVectors == vec)
         positions = pos
     }
 }
@@ -91,7 +93,15 @@ func relativeError(_ a: Tensor<Double>, _ b: Tensor<Double>) -> Double {
     return a.maxAbsDifference(b) / scale
 }
 
-func smallConfig(lmax: Int, nonlinearity: String, channels: Int = 4, layers: Int = 2) -> ModelConfig {
-    ModelConfig(lmax: lmax, channels: channels, layers: layers, cutoff: 2.5, radialCount: 5, radialHidden: 8,
-                nonlinearity: nonlinearity, elements: [1, 6, 8], readout: "mean", averageNeighbors: 3)
+/// A TFN config: `ModelConfig(TFNConfig(…), common: CommonModelConfig(…))` with small defaults.
+func tfnConfig(lmax: Int, channels: Int = 4, layers: Int = 2, nonlinearity: TFNConfig.Nonlinearity = .norm,
+               cutoff: Double = 2.5, radialBasis: RadialBasisKind = .bessel, radialCount: Int = 5, radialHidden: Int = 8,
+               elements: [Int] = [1, 6, 8], readout: Readout = .mean, averageNeighbors: Double? = 3) -> ModelConfig {
+    ModelConfig(TFNConfig(lmax: lmax, channels: channels, layers: layers, radialHidden: radialHidden, nonlinearity: nonlinearity),
+                common: CommonModelConfig(elements: elements, cutoff: cutoff, radialBasis: radialBasis, radialCount: radialCount,
+                                          readout: readout, averageNeighbors: averageNeighbors))
+}
+
+func smallConfig(lmax: Int, nonlinearity: TFNConfig.Nonlinearity, channels: Int = 4, layers: Int = 2) -> ModelConfig {
+    tfnConfig(lmax: lmax, channels: channels, layers: layers, nonlinearity: nonlinearity)
 }

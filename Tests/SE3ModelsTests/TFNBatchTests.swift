@@ -24,8 +24,8 @@ final class TFNBatchTests: XCTestCase {
         let g = mols.graph
         let steps = Int(ProcessInfo.processInfo.environment["SE3_BENCH_STEPS"] ?? "") ?? 2
         for (lmax, channels) in [(1, 32), (2, 16), (2, 32)] {
-            let config = ModelConfig(lmax: lmax, channels: channels, layers: 3, cutoff: 5,
-                                     averageNeighbors: Double(g.edgeCount) / Double(g.atomCount))
+            let config = tfnConfig(lmax: lmax, channels: channels, layers: 3, cutoff: 5, radialCount: 8, radialHidden: 32,
+                                   elements: [1, 6, 7, 8, 9], averageNeighbors: Double(g.edgeCount) / Double(g.atomCount))
             let outputs = [OutputSpec(name: "homo", level: .graph, kind: .scalar),
                            OutputSpec(name: "u0", level: .graph, kind: .scalar, extensive: true)]
             let model = try ModelFactory.make(config: config, outputs: outputs, seed: 1)

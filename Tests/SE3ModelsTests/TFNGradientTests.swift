@@ -6,12 +6,12 @@ import XCTest
 /// Tape gradients of every parameter against central finite differences, for a loss that
 /// touches every head (random weights on every output component).
 final class TFNGradientTests: XCTestCase {
-    func checkGradients(nonlinearity: String, readout: String, seed: UInt64, channels: Int = 3) throws {
+    func checkGradients(nonlinearity: TFNConfig.Nonlinearity, readout: Readout, seed: UInt64, channels: Int = 3) throws {
         var rng = SeededGenerator(seed: seed)
         let mols = RandomMolecules(rng: &rng, graphs: 2, atoms: 2...3, elements: [1, 6, 8])
-        var config = ModelConfig(lmax: 2, channels: channels, layers: 2, cutoff: 2.5, radialCount: 4, radialHidden: 4,
-                                 nonlinearity: nonlinearity, elements: [1, 6, 8], readout: readout, averageNeighbors: 2)
-        config.radialBasis = seed % 2 == 0 ? "bessel" : "gaussian"
+        let config = tfnConfig(lmax: 2, channels: channels, layers: 2, nonlinearity: nonlinearity, cutoff: 2.5,
+                               radialBasis: seed % 2 == 0 ? .bessel : .gaussian, radialCount: 4, radialHidden: 4,
+                               elements: [1, 6, 8], readout: readout, averageNeighbors: 2)
         let model = try ModelFactory.make(config: config, outputs: allOutputs, seed: seed, as: Double.self)
         // every bias away from zero so its gradient path is exercised at a generic point
         for i in 0..<model.store.count where model.store.values[i] == 0 {
@@ -37,15 +37,15 @@ final class TFNGradientTests: XCTestCase {
     }
 
     func testParameterGradientsNorm() throws {
-        try checkGradients(nonlinearity: "norm", readout: "mean", seed: 4)
+        try checkGradients(nonlinearity: .norm, readout: .mean, seed: 4)
     }
 
     /// 8 channels: the SIMD-blocked tensor-product kernels.
     func testParameterGradientsBlockedChannels() throws {
-        try checkGradients(nonlinearity: "norm", readout: "sum", seed: 6, channels: 8)
+        try checkGradients(nonlinearity: .norm, readout: .sum, seed: 6, channels: 8)
     }
 
     func testParameterGradientsGate() throws {
-        try checkGradients(nonlinearity: "gate", readout: "sum", seed: 7)
+        try checkGradients(nonlinearity: .gate, readout: .sum, seed: 7)
     }
 }

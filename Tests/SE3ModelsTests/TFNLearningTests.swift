@@ -25,8 +25,8 @@ final class TFNLearningTests: XCTestCase {
         let sigma = (centred.map { $0 * $0 }.reduce(0, +) / Double(g.graphCount)).squareRoot()
         let y = Tensor<Float>(shape: [g.graphCount, 1], scalars: centred.map { Float($0 / sigma) })
 
-        let config = ModelConfig(lmax: 1, channels: 8, layers: 2, cutoff: 5, radialCount: 6, radialHidden: 16,
-                                 nonlinearity: "norm", elements: [1, 6, 8], averageNeighbors: 4)
+        let config = tfnConfig(lmax: 1, channels: 8, layers: 2, nonlinearity: .norm, cutoff: 5, radialCount: 6,
+                               radialHidden: 16, elements: [1, 6, 8], averageNeighbors: 4)
         let spec = OutputSpec(name: "coulomb", level: .graph, kind: .scalar, extensive: true)
         let model = try ModelFactory.make(config: config, outputs: [spec], seed: 8)
         let store = model.store
@@ -40,12 +40,13 @@ final class TFNLearningTests: XCTestCase {
             let loss = mean(square(out - tape.constant(y)))
             tape.backward(loss)
             losses.append(loss.scalar)
-            let c1 = 1 - Float.pow(b1, step), c2 = 1 - Float.pow(b2, step)
+            let c1: Float = 1 - Float.pow(b1, step), c2: Float = 1 - Float.pow(b2, step)
             for i in 0..<store.count {
                 let gr = store.grads[i]
                 m[i] = b1 * m[i] + (1 - b1) * gr
                 v[i] = b2 * v[i] + (1 - b2) * gr * gr
-                store.values[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + 1e-8)
+                let mHat: Float = m[i] / c1, vHat: Float = v[i] / c2
+                store.values[i] -= lr * mHat / (vHat.squareRoot() + 1e-8)
             }
         }
         let first = losses[0], last = losses.suffix(10).reduce(0, +) / 10

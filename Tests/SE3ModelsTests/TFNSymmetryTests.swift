@@ -4,8 +4,8 @@ import SE3Tensor
 import XCTest
 
 /// E(3) symmetries of the whole model for every head kind: rotations (scalars invariant, vectors
-/// `R v`, rank 2 `R T Rᵀ`), inversion (scalars and 0e+2e invariant, 1o vectors flip) and
-/// permutations of atoms and edges.
+/// `R v`, rank 2 `R T Rᵀ`), inversion (scalars and 0e+2e invariant, 1o vectors flip),
+/// translations and permutations of atoms and edges.
 final class TFNSymmetryTests: XCTestCase {
     static let tolerance = 1e-9
 
@@ -18,7 +18,7 @@ final class TFNSymmetryTests: XCTestCase {
         }
     }
 
-    func checkSymmetries(lmax: Int, nonlinearity: String, seed: UInt64, layers: Int = 2, channels: Int = 4) throws {
+    func checkSymmetries(lmax: Int, nonlinearity: TFNConfig.Nonlinearity, seed: UInt64, layers: Int = 2, channels: Int = 4) throws {
         var rng = SeededGenerator(seed: seed)
         let mols = RandomMolecules(rng: &rng, graphs: 3, atoms: 2...6, elements: [1, 6, 8])
         // rank-2 heads need lmax >= 2
@@ -36,49 +36,53 @@ final class TFNSymmetryTests: XCTestCase {
         var transforms = [Rotation.random(using: &rng), Rotation.random(using: &rng), Rotation.inversion]
         transforms.append(-transforms[0])                  // rotation combined with inversion
         for r in transforms {
-            let out = try runModel(model, mols.graph.transformed(by: r.rowMajor))
+            let out = try runModel(model, mols.graph.transformed(by: r))
             for spec in outputs {
                 let expected = transformed(base[spec.name]!, spec, r)
                 let err = relativeError(out[spec.name]!, expected)
                 XCTAssertLessThan(err, Self.tolerance, "\(spec.name) (\(spec.level), \(spec.kind)) \(label), det \(r.determinant)")
             }
         }
+        // translations change nothing
+        let moved = try runModel(model, mols.graph.translated(by: SIMD3(3.5, -7.25, 11)))
+        for spec in outputs {
+            XCTAssertLessThan(relativeError(moved[spec.name]!, base[spec.name]!), Self.tolerance, "\(spec.name) translated, \(label)")
+        }
         // inversion really flips vectors (guards against a trivially symmetric test)
-        let inv = try runModel(model, mols.graph.transformed(by: Rotation.inversion.rowMajor))
+        let inv = try runModel(model, mols.graph.transformed(by: Rotation.inversion))
         XCTAssertGreaterThan(inv["force"]!.maxAbsDifference(base["force"]!), 1e-3, label)
     }
 
     func testRotationAndInversionLmax1() throws {
-        try checkSymmetries(lmax: 1, nonlinearity: "norm", seed: 11)
-        try checkSymmetries(lmax: 1, nonlinearity: "gate", seed: 12)
+        try checkSymmetries(lmax: 1, nonlinearity: .norm, seed: 11)
+        try checkSymmetries(lmax: 1, nonlinearity: .gate, seed: 12)
     }
 
     func testRotationAndInversionLmax2() throws {
-        try checkSymmetries(lmax: 2, nonlinearity: "norm", seed: 21)
-        try checkSymmetries(lmax: 2, nonlinearity: "gate", seed: 22)
+        try checkSymmetries(lmax: 2, nonlinearity: .norm, seed: 21)
+        try checkSymmetries(lmax: 2, nonlinearity: .gate, seed: 22)
     }
 
     func testRotationAndInversionLmax3() throws {
-        try checkSymmetries(lmax: 3, nonlinearity: "norm", seed: 31)
-        try checkSymmetries(lmax: 3, nonlinearity: "gate", seed: 32)
+        try checkSymmetries(lmax: 3, nonlinearity: .norm, seed: 31)
+        try checkSymmetries(lmax: 3, nonlinearity: .gate, seed: 32)
     }
 
     /// Channel counts that are multiples of 8 take the SIMD-blocked tensor-product kernels.
     func testBlockedChannelCounts() throws {
-        try checkSymmetries(lmax: 2, nonlinearity: "norm", seed: 41, channels: 8)
-        try checkSymmetries(lmax: 3, nonlinearity: "gate", seed: 42, channels: 16)
+        try checkSymmetries(lmax: 2, nonlinearity: .norm, seed: 41, channels: 8)
+        try checkSymmetries(lmax: 3, nonlinearity: .gate, seed: 42, channels: 16)
     }
 
     func testThreeLayers() throws {
-        try checkSymmetries(lmax: 1, nonlinearity: "gate", seed: 13, layers: 3)
-        try checkSymmetries(lmax: 2, nonlinearity: "norm", seed: 23, layers: 3)
+        try checkSymmetries(lmax: 1, nonlinearity: .gate, seed: 13, layers: 3)
+        try checkSymmetries(lmax: 2, nonlinearity: .norm, seed: 23, layers: 3)
     }
 
-    /// Translation invariance holds by construction (edge vectors); relabelling atoms (within
-    /// each graph, keeping `atomGraph` sorted) and shuffling edges permutes per-atom outputs and
-    /// leaves graph outputs unchanged.
+    /// Relabelling atoms (within each graph, keeping `atomGraph` sorted) and shuffling edges
+    /// permutes per-atom outputs and leaves graph outputs unchanged.
     func testPermutationOfAtomsAndEdges() throws {
-        for (lmax, nl) in [(2, "norm"), (3, "gate")] {
+        for (lmax, nl) in [(2, TFNConfig.Nonlinearity.norm), (3, .gate)] {
             var rng = SeededGenerator(seed: 77 + UInt64(lmax))
             let mols = RandomMolecules(rng: &rng, graphs: 3, atoms: 3...6, elements: [1, 6, 8])
             let g = mols.graph
@@ -96,13 +100,15 @@ final class TFNSymmetryTests: XCTestCase {
                 for (k, old) in (start..<end).enumerated() { perm[old] = shuffled[k] }
                 start = end
             }
-            var z = g.atomicNumbers, owner = g.atomGraph
-            for old in 0..<g.atomCount { z[perm[old]] = g.atomicNumbers[old]; owner[perm[old]] = g.atomGraph[old] }
+            var z = g.atomicNumbers, owner = g.atomGraph, pos = g.positions
+            for old in 0..<g.atomCount {
+                z[perm[old]] = g.atomicNumbers[old]; owner[perm[old]] = g.atomGraph[old]; pos[perm[old]] = g.positions[old]
+            }
             let order = Array(0..<g.edgeCount).shuffled(using: &rng)
-            let pg = AtomGraph(atomicNumbers: z, atomGraph: owner, graphCount: g.graphCount,
+            let pg = AtomGraph(atomicNumbers: z, atomGraph: owner, graphCount: g.graphCount, positions: pos,
                                edgeSource: order.map { Int32(perm[Int(g.edgeSource[$0])]) },
-                               edgeDestination: order.map { Int32(perm[Int(g.edgeDestination[$0])]) },
-                               edgeVectors: order.map { g.edgeVectors[$0] })
+                               edgeDestination: order.map { Int32(perm[Int(g.edgeDestination[$0])]) })
+            XCTAssertEqual(pg.edgeVectors, order.map { g.edgeVectors[$0] })
             XCTAssertNotEqual(pg, g)
             let out = try runModel(model, pg)
             for spec in allOutputs {
@@ -120,10 +126,10 @@ final class TFNSymmetryTests: XCTestCase {
 
     /// A graph with an isolated atom (no edges) and a graph with none at all still work.
     func testIsolatedAtomsAndEmptyEdgeList() throws {
-        let model = try ModelFactory.make(config: smallConfig(lmax: 2, nonlinearity: "norm"),
+        let model = try ModelFactory.make(config: smallConfig(lmax: 2, nonlinearity: .norm),
                                           outputs: allOutputs, seed: 9, as: Double.self)
-        let lone = AtomGraph(atomicNumbers: [8], atomGraph: [0], graphCount: 1,
-                             edgeSource: [], edgeDestination: [], edgeVectors: [])
+        let lone = AtomGraph(atomicNumbers: [8], atomGraph: [0], graphCount: 1, positions: [SIMD3(0.5, -1, 2)],
+                             edgeSource: [], edgeDestination: [])
         let out = try runModel(model, lone)
         for spec in allOutputs {
             XCTAssertEqual(out[spec.name]?.shape, [1, spec.kind.components])

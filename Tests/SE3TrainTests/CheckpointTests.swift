@@ -26,7 +26,7 @@ final class CheckpointTests: XCTestCase {
                       Parameter(name: "layers/0/gate", offset: 21, shape: [5])]
         let n = 26
         func buffer(_ k: Float) -> [Float] { (0..<n).map { Float($0) * k + 0.125 } }
-        var schedule = LearningRateSchedule(kind: "plateau", peak: 1e-3, minLR: 1e-6, warmupSteps: 3, totalSteps: 100)
+        var schedule = LearningRateSchedule(kind: .plateau, peak: 1e-3, minLR: 1e-6, warmupSteps: 3, totalSteps: 100)
         schedule.observe(validationLoss: 0.5)
         return Checkpoint(configYAML: Self.yaml,
                           normalizer: TargetNormalizer(targets: [.init(name: "y", level: .graph, kind: .scalar, units: "eV",

@@ -30,7 +30,7 @@ final class GradientSyncTests: XCTestCase {
     }
 
     func testUnevenSplitGivesTheWholeBatchMeanGradient() throws {
-        let model = try TinyModel<Float>(config: ModelConfig(cutoff: 3, elements: [1, 6, 7, 8]), outputs: outputs, seed: 4)
+        let model = try TinyModel<Float>(config: ModelConfig(TFNConfig(), common: CommonModelConfig(elements: [1, 6, 7, 8], cutoff: 3)), outputs: outputs, seed: 4)
         let all = TestData.structures(count: 8, seed: 21)
         let (whole, wholeLoss) = try sumGradient(model, all)
         let mean = whole.map { $0 / 8 }

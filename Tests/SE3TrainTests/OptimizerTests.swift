@@ -3,7 +3,7 @@ import SE3Train
 
 final class OptimizerTests: XCTestCase {
     func testCosineScheduleWarmupAndEnd() {
-        let s = LearningRateSchedule(kind: "cosine", peak: 1e-2, minLR: 1e-4, warmupSteps: 10, totalSteps: 110)
+        let s = LearningRateSchedule(kind: .cosine, peak: 1e-2, minLR: 1e-4, warmupSteps: 10, totalSteps: 110)
         XCTAssertEqual(s.rate(step: 0), 1e-3, accuracy: 1e-12)
         XCTAssertEqual(s.rate(step: 9), 1e-2, accuracy: 1e-12)
         XCTAssertEqual(s.rate(step: 10), 1e-2, accuracy: 1e-12)
@@ -13,7 +13,7 @@ final class OptimizerTests: XCTestCase {
     }
 
     func testPlateauReducesAfterPatience() {
-        var s = LearningRateSchedule(kind: "plateau", peak: 1, minLR: 0.1, warmupSteps: 0, totalSteps: 10,
+        var s = LearningRateSchedule(kind: .plateau, peak: 1, minLR: 0.1, warmupSteps: 0, totalSteps: 10,
                                      factor: 0.5, patience: 1)
         s.observe(validationLoss: 1.0)
         s.observe(validationLoss: 1.0)

@@ -1,3 +1,4 @@
+import SE3Config
 import XCTest
 import Foundation
 import SE3Models
@@ -8,15 +9,73 @@ final class TrainConfigTests: XCTestCase {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    /// Every YAML file in configs/ decodes and validates.
+    /// Every YAML file under configs/ (benchmark workloads included) decodes and validates, and
+    /// survives the YAML round trip checkpoints use.
     func testEveryConfigFileDecodes() throws {
         let dir = Self.packageRoot.appendingPathComponent("configs")
-        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
-        XCTAssertGreaterThanOrEqual(files.count, 2)
+        let files = (FileManager.default.enumerator(atPath: dir.path)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+        XCTAssertGreaterThanOrEqual(files.count, 3)
+        XCTAssertTrue(files.contains("bench/tfn.yaml"))
         for f in files {
             let c = try TrainConfig.load(path: dir.appendingPathComponent(f).path)
             XCTAssertFalse(c.targets.isEmpty, f)
+            XCTAssertEqual(try TrainConfig.parse(yaml: try c.yaml(), file: f), c, f)
         }
+    }
+
+    func message(_ yaml: String, _ overrides: [String] = []) -> String {
+        do {
+            _ = try TrainConfig.parse(yaml: yaml, file: "m.yaml", overrides: overrides)
+            return "parsed"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// Unknown keys anywhere, in the file or from `--set`, name the file and the key path and
+    /// suggest the nearest known key.
+    func testUnknownKeysAreErrorsWithSuggestions() {
+        let typo = """
+        model: {name: tfn}
+        data: {train: x}
+        targets: [{name: homo}]
+        training: {epochs: 1, lrr: 0.1}
+        """
+        XCTAssertEqual(message(typo), "m.yaml: training.lrr: unknown key; did you mean training.lr?")
+        XCTAssertEqual(message(minimal, ["model.chanels=64"]),
+                       "m.yaml: model.chanels: unknown key (from --set model.chanels=64); did you mean model.channels?")
+        XCTAssertEqual(message(minimal, ["trainin.lr=0.1"]),
+                       "m.yaml: trainin: unknown key (from --set trainin.lr=0.1); did you mean training?")
+        XCTAssertEqual(message(minimal, ["data.batchsize=4"]),
+                       "m.yaml: data.batchsize: unknown key (from --set data.batchsize=4); did you mean data.batch_size?")
+        XCTAssertEqual(message(minimal, ["checkpoint.every=2"]),
+                       "m.yaml: checkpoint.every: unknown key (from --set checkpoint.every=2); did you mean checkpoint.every_epochs?")
+        XCTAssertEqual(message(minimal, ["distributed.average=2"]),
+                       "m.yaml: distributed.average: unknown key (from --set distributed.average=2); did you mean distributed.average_every?")
+        let target = """
+        model: {name: tfn}
+        data: {train: x}
+        targets: [{name: homo, wieght: 2}]
+        training: {epochs: 1}
+        """
+        XCTAssertEqual(message(target), "m.yaml: targets[0].wieght: unknown key; did you mean targets[0].weight?")
+        // nothing close: the known keys of that mapping are listed
+        XCTAssertTrue(message(minimal, ["model.colour=red"]).hasPrefix("m.yaml: model.colour: unknown key (from --set model.colour=red); known keys here: name, elements, cutoff"))
+    }
+
+    /// Closed choices list the allowed values.
+    func testClosedChoicesListTheAllowedValues() {
+        XCTAssertEqual(message(minimal, ["training.loss=huber"]),
+                       "m.yaml: training.loss: must be one of 'l1', 'mse'; got 'huber' (from --set training.loss=huber)")
+        XCTAssertEqual(message(minimal, ["training.schedule=cosin"]),
+                       "m.yaml: training.schedule: must be one of 'cosine', 'plateau', 'constant'; got 'cosin'; did you mean 'cosine'? (from --set training.schedule=cosin)")
+        XCTAssertEqual(message(minimal, ["distributed.sync=never"]),
+                       "m.yaml: distributed.sync: must be one of 'gradients', 'parameters'; got 'never' (from --set distributed.sync=never)")
+        XCTAssertEqual(message(minimal, ["model.radial_basis=chebyshev"]),
+                       "m.yaml: model.radial_basis: must be one of 'bessel', 'gaussian'; got 'chebyshev' (from --set model.radial_basis=chebyshev)")
+        XCTAssertEqual(message(minimal, ["model.name=segnn"]),
+                       "m.yaml: model.name: must be one of 'tfn'; got 'segnn' (from --set model.name=segnn)")
     }
 
     let minimal = """
@@ -30,9 +89,9 @@ final class TrainConfigTests: XCTestCase {
         let c = try TrainConfig.parse(yaml: minimal, file: "m.yaml",
                                       overrides: ["training.lr=0.01", "model.channels=8", "distributed.sync=parameters"])
         XCTAssertEqual(c.training.lr, 0.01)
-        XCTAssertEqual(c.model.channels, 8)
-        XCTAssertEqual(c.model.lmax, 2)
-        XCTAssertEqual(c.distributed.sync, "parameters")
+        XCTAssertEqual(c.model.architecture(as: TFNConfig.self)?.channels, 8)
+        XCTAssertEqual(c.model.architecture(as: TFNConfig.self)?.lmax, 2)
+        XCTAssertEqual(c.distributed.sync, .parameters)
         XCTAssertEqual(c.checkpoint.keepLast, 3)
         // Round trip through YAML.
         let again = try TrainConfig.parse(yaml: try c.yaml(), file: "again.yaml")

@@ -1,3 +1,4 @@
+import SE3Config
 import XCTest
 import Foundation
 import SE3Data
@@ -142,11 +143,11 @@ final class TrainerTests: XCTestCase {
         let structures = try Dataset(path: train).read(0..<96)
         var atoms = 0, edges = 0
         for s in structures { atoms += s.atomCount; edges += try NeighborList(cutoff: 3).edges(for: s).count }
-        XCTAssertEqual(try XCTUnwrap(t.config.model.averageNeighbors), Double(edges) / Double(atoms), accuracy: 0.5e-4)
-        XCTAssertEqual(try TrainConfig.parse(yaml: try t.checkpoint().configYAML, file: "c").model.averageNeighbors,
-                       t.config.model.averageNeighbors)
+        XCTAssertEqual(try XCTUnwrap(t.config.model.common.averageNeighbors), Double(edges) / Double(atoms), accuracy: 0.5e-4)
+        XCTAssertEqual(try TrainConfig.parse(yaml: try t.checkpoint().configYAML, file: "c").model.common.averageNeighbors,
+                       t.config.model.common.averageNeighbors)
         let fixed = try trainer(try config(["model.avg_num_neighbors=7.5"]))
-        XCTAssertEqual(fixed.config.model.averageNeighbors, 7.5)
+        XCTAssertEqual(fixed.config.model.common.averageNeighbors, 7.5)
     }
 
     /// `data.max_atoms` splits a step into micro-batches whose gradients add up to the whole step's.

@@ -25,9 +25,9 @@ final class TinyModel<T: TensorScalar>: GraphModel {
         self.config = config
         self.outputs = outputs
         self.hidden = hidden
-        for (i, z) in config.elements.enumerated() { index[Int32(z)] = i }
+        for (i, z) in config.common.elements.enumerated() { index[Int32(z)] = i }
         var rng = SeededGenerator(seed: seed)
-        store.register("embedding", shape: [config.elements.count, hidden], initializer: .normal(std: 1), rng: &rng)
+        store.register("embedding", shape: [config.common.elements.count, hidden], initializer: .normal(std: 1), rng: &rng)
         store.register("interaction/radial", shape: [basis, hidden], initializer: .lecun(fanIn: basis), rng: &rng)
         store.register("interaction/update", shape: [hidden, hidden], initializer: .lecun(fanIn: hidden), rng: &rng)
         for o in outputs {
@@ -46,26 +46,28 @@ final class TinyModel<T: TensorScalar>: GraphModel {
 
     func p(_ name: String, _ tape: Tape<T>) -> Variable<T> { tape.parameter(store.parameter(named: name)!) }
 
-    func forward(_ graph: AtomGraph, tape: Tape<T>) throws -> [String: Variable<T>] {
+    /// Edge geometry is read from the graph as constants (the trainer tests need no forces).
+    func forward(_ graph: AtomGraph, geometry: GraphGeometry<T>, tape: Tape<T>) throws -> [String: Variable<T>] {
         let a = graph.atomCount, e = graph.edgeCount
-        var onehot = [T](repeating: 0, count: a * config.elements.count)
+        var onehot = [T](repeating: 0, count: a * config.common.elements.count)
         for (i, z) in graph.atomicNumbers.enumerated() {
             guard let k = index[z] else { throw Unsupported(description: "element Z=\(z) not in model.elements") }
-            onehot[i * config.elements.count + k] = 1
+            onehot[i * config.common.elements.count + k] = 1
         }
         var rbf = [T](repeating: 0, count: e * basis)
         var unit = [T](repeating: 0, count: e * 3)
-        let width = config.cutoff / Double(basis)
+        let width = config.common.cutoff / Double(basis)
         for (k, v) in graph.edgeVectors.enumerated() {
             let d = (v * v).sum().squareRoot()
             for b in 0..<basis {
                 let mu = Double(b) * width
-                rbf[k * basis + b] = T(Foundation.exp(-((d - mu) * (d - mu)) / (width * width)))
+                let z: Double = (d - mu) / width
+                rbf[k * basis + b] = T(Foundation.exp(-z * z))
             }
             for c in 0..<3 { unit[k * 3 + c] = T(v[c] / max(d, 1e-9)) }
         }
         let phi = tape.constant(Tensor(shape: [e, basis], scalars: rbf))
-        let h0 = tape.constant(Tensor(shape: [a, config.elements.count], scalars: onehot)).matmul(p("embedding", tape))
+        let h0 = tape.constant(Tensor(shape: [a, config.common.elements.count], scalars: onehot)).matmul(p("embedding", tape))
         let m = phi.matmul(p("interaction/radial", tape)) * h0.gatherRows(graph.edgeSource)
         let agg = m.scatterAddRows(graph.edgeDestination, count: a)
         let h = (h0 + agg.matmul(p("interaction/update", tape))).silu()
@@ -76,7 +78,7 @@ final class TinyModel<T: TensorScalar>: GraphModel {
                 let s = addRowVector(h.matmul(p("head/\(o.name)/w", tape)), p("head/\(o.name)/b", tape))
                 if o.level == .atom {
                     out[o.name] = s
-                } else if o.extensive || config.readout == "sum" {
+                } else if o.extensive || config.common.readout == .sum {
                     out[o.name] = segmentSum(s, segments: graph.atomGraph, count: graph.graphCount)
                 } else {
                     out[o.name] = segmentMean(s, segments: graph.atomGraph, count: graph.graphCount)

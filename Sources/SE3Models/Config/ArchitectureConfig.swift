@@ -1,0 +1,28 @@
+import SE3Tensor
+
+/// The typed config of one architecture: the keys of the `model:` section that only it reads
+/// (the shared ones are in `CommonModelConfig`), their validation, and how to build the model.
+/// Each architecture has one (`TFNConfig`, …) and one case in `Architecture`.
+public protocol ArchitectureConfig: Codable, Sendable {
+    /// The registry entry this config belongs to.
+    static var architecture: Architecture { get }
+    /// One line for `se3 --help` and docs, e.g. "Tensor Field Network (seed eq. 5-7)".
+    static var summary: String { get }
+    /// The keys it reads from the `model:` section.
+    static var keys: [String] { get }
+    /// Decodes its keys of a `model:` mapping (unknown keys are checked by `ModelConfig`).
+    init(from decoder: Decoder) throws
+    /// Checks every value; errors name `file` and `model.<key>`.
+    func validate(common: CommonModelConfig, file: String) throws
+    /// The largest degree of the features the heads read: a vector head needs ≥ 1, a rank-2 head ≥ 2.
+    var featureLmax: Int { get }
+    /// The model in precision `T`, parameters initialised from `seed`.
+    func makeModel<T: TensorScalar>(common: CommonModelConfig, outputs: [OutputSpec], seed: UInt64,
+                                    as: T.Type) throws -> any GraphModel<T>
+    /// Value equality through the existential.
+    func isEqual(to other: any ArchitectureConfig) -> Bool
+}
+
+extension ArchitectureConfig where Self: Equatable {
+    public func isEqual(to other: any ArchitectureConfig) -> Bool { (other as? Self) == self }
+}
