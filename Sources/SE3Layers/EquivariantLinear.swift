@@ -57,6 +57,8 @@ public struct EquivariantLinear: Sendable {
         return SphericalFeatures(apply(x.variable, ws, b), lmax: lmaxOut, channels: channelsOut)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     func apply<T>(_ x: Variable<T>, _ ws: [Variable<T>], _ b: Variable<T>?) -> Variable<T> {
         let N = x.shape[0], Ci = channelsIn, Co = channelsOut
         let mIn = (lmaxIn + 1) * (lmaxIn + 1), mOut = (lmaxOut + 1) * (lmaxOut + 1)

@@ -55,6 +55,8 @@ public struct Gate: Sendable {
     }
 
     /// The gating op: `V [N, M, C]`, gate pre-activations `[N, lmax·C]` (nil for lmax 0).
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func apply<T>(_ x: Variable<T>, gates: Variable<T>?, lmax: Int) -> Variable<T> {
         let N = x.shape[0], M = x.shape[1], C = x.shape[2]
         let kS = T(ActivationNormalization.silu), kG = T(ActivationNormalization.sigmoid)

@@ -38,6 +38,8 @@ public struct NormNonlinearity: Sendable {
         return SphericalFeatures(Self.apply(x.variable, b, lmax: lmax), lmax: lmax, channels: channels)
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     static func apply<T>(_ x: Variable<T>, _ b: Variable<T>, lmax: Int) -> Variable<T> {
         let N = x.shape[0], M = x.shape[1], C = x.shape[2]
         let eps = T(epsilon)

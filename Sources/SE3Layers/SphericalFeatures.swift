@@ -11,9 +11,8 @@ import SE3Tensor
 ///
 /// i.e. the spherical-harmonic index `l² + l + m` of `SphericalHarmonics` and the channels
 /// contiguous (innermost). Degree `l` carries natural parity `(−1)^l`, so the irreps are
-/// `C x 0e + C x 1o + C x 2e + …` (`Irreps.uniform(channels:lmax:)`). Note that this is the
-/// "m-major, channels innermost" layout, **not** e3nn's `mul_ir` layout (`u·(2l+1) + m` inside
-/// each irreps entry); `irreps` describes the content, the layout is fixed by this comment.
+/// `C x 0e + C x 1o + C x 2e + …` (`Irreps.uniform(channels:lmax:)`), and this is the `Irreps`
+/// layout of those irreps (se3's "ir_mul": channels innermost; not e3nn's "mul_ir").
 ///
 /// Under a rotation `R` the features transform as `x[n, l·, c] ↦ D^l(R) x[n, l·, c]`; under the
 /// inversion `x ↦ −x` degree `l` picks up `(−1)^l`.

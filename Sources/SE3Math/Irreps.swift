@@ -1,8 +1,9 @@
 /// A direct sum of O(3) irreps with multiplicities, e.g. `16x0e+8x1o+4x2e` (value type).
 ///
-/// Feature layout (e3nn convention): the entries are laid out one after another; entry `i`
-/// occupies `offsets[i] ..< offsets[i] + entries[i].dim`, and inside it channel `u` of
-/// component `m` sits at `offsets[i] + u · (2l + 1) + (m + l)`.
+/// Feature layout (se3, e3nn-jax's "ir_mul"): the entries are laid out one after another; entry
+/// `i` occupies `offsets[i] ..< offsets[i] + entries[i].dim`, and inside it component `m` of channel
+/// `u` sits at `offsets[i] + (m + l) · mul + u` (channels innermost, the layout of every se3 layer;
+/// e3nn's "mul_ir" order `u · (2l + 1) + (m + l)` differs only inside an entry).
 ///
 /// `Irreps` is a `RandomAccessCollection` of `MulIrrep` entries, so `count` is the number of
 /// entries (terms), not the number of irreps (`numIrreps = Σ mul`) nor the dimension (`dim`).

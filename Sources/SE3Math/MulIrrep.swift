@@ -1,9 +1,9 @@
 import SE3Core
 /// `mul` copies of one irrep, printed `"<mul>x<irrep>"`, e.g. `"16x0e"`.
 ///
-/// Memory layout of the `mul · (2l + 1)` components inside an `Irreps` feature vector
-/// (e3nn "mul_ir" layout): component `(u, m)` with `u ∈ 0..<mul`, `m ∈ −l...l` sits at
-/// `u · (2l + 1) + (m + l)` relative to the entry's offset.
+/// Memory layout of the `mul · (2l + 1)` components inside an `Irreps` feature vector (se3's
+/// "ir_mul" layout): component `(m, u)` with `m ∈ −l...l`, `u ∈ 0..<mul` sits at
+/// `(m + l) · mul + u` relative to the entry's offset.
 public struct MulIrrep: Sendable, Hashable, CustomStringConvertible {
     /// Multiplicity (number of channels), `≥ 0`.
     public var mul: Int

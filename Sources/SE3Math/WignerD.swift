@@ -159,9 +159,10 @@ public enum WignerD {
         for e in 0..<directions.count { fill(lmax: lmax, Rotation.aligning(directions[e]), into: o + e * bs) }
     }
 
-    /// The full `dim × dim` (row-major) representation matrix of `irreps` for `R`: block-diagonal
-    /// with one `D^l` per irrep copy, in the `Irreps` feature layout. For improper `R` each
-    /// irrep uses its own parity: `D(R) = p · D^l(−R)`.
+    /// The full `dim × dim` (row-major) representation matrix of `irreps` for `R` in se3's feature
+    /// layout (`Irreps`: component `m` of channel `u` of entry `i` at `offsets[i] + (m + l)·mul + u`):
+    /// `D^l` acts on the components of each channel. For improper `R` each irrep uses its own
+    /// parity: `D(R) = p · D^l(−R)`.
     public static func irrepsMatrix(_ irreps: Irreps, _ R: Rotation) -> [Double] {
         let dim = irreps.dim
         var out = [Double](repeating: 0, count: dim * dim)
@@ -172,13 +173,13 @@ public enum WignerD {
         for e in irreps {
             let l = e.irrep.l, d = 2 * l + 1
             let sign: Double = improper ? e.irrep.p.value : 1
-            let o = offset(l)
-            for _ in 0..<e.mul {
+            let o = offset(l), mul = e.mul
+            for u in 0..<mul {
                 for i in 0..<d { for j in 0..<d {
-                    out[(start + i) * dim + start + j] = sign * blocks.storage[o + i * d + j]
+                    out[(start + i * mul + u) * dim + start + j * mul + u] = sign * blocks.storage[o + i * d + j]
                 } }
-                start += d
             }
+            start += mul * d
         }
         return out
     }

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Set by SIGTERM / SIGINT. The trainer polls it after each step (combined across ranks with an
-/// allreduce-max so every rank stops at the same step), writes a checkpoint and exits 0.
+/// Set by SIGTERM / SIGINT. The trainer polls it at each step (each rank's flag travels in that
+/// step's gradient allreduce, summed, so every rank stops at the same step), writes a checkpoint
+/// and exits 0.
 nonisolated(unsafe) private var stopFlag: sig_atomic_t = 0
 
 public enum StopSignal {

@@ -3,6 +3,7 @@ import ArgumentParser
 import SE3Layers
 import SE3Math
 import SE3Tensor
+import SE3Train
 
 /// `se3 bench tensor-product`: throughput of one TFN edge convolution in Float32 (seed eq. 5–7).
 ///
@@ -41,7 +42,7 @@ struct BenchTensorProduct: ParsableCommand {
     @Option(help: "Timed repetitions per mode.") var repeats: Int = 5
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Threads for OpenBLAS and for the CG kernel (TensorProduct.threads).") var threads: Int = 1
-    @Flag(help: "Keep glibc's default allocator settings. By default the bench disables mmap for large blocks and heap trimming (mallopt M_MMAP_MAX = 0, M_TRIM_THRESHOLD = INT_MAX), so the large per-edge tensors of each step reuse mapped pages instead of page-faulting fresh zero pages (≈ 30% of forward+backward time otherwise).")
+    @Flag(help: "Keep glibc's default allocator settings. By default, as in training, large blocks come from the heap and it is never trimmed (ProcessMemory.retainFreedMemory), so the per-edge tensors of each step reuse mapped pages instead of page-faulting fresh zero pages.")
     var defaultMalloc = false
     @Flag(help: "Independent random edges, one radial evaluation each (default: edges in reverse pairs a → b, b → a as in a radius graph, one radial evaluation per pair as in training).")
     var unpaired = false
@@ -59,7 +60,7 @@ struct BenchTensorProduct: ParsableCommand {
 
     func run() throws {
         BLAS.setThreads(threads)
-        if !defaultMalloc { keepFreedMemoryMapped() }
+        if !defaultMalloc { ProcessMemory.retainFreedMemory() }
         TensorProduct.threads = threads
         let N = nodes ?? max(1, edges / 20)
         let E = edges, C = channels, M = (lmax + 1) * (lmax + 1)
@@ -156,17 +157,4 @@ struct BenchTensorProduct: ParsableCommand {
         ]
         print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
     }
-}
-
-/// `mallopt(M_MMAP_MAX, 0)` and `mallopt(M_TRIM_THRESHOLD, INT_MAX)` (glibc; looked up with
-/// `dlsym` because `<malloc.h>` is not part of the Glibc module). No-op elsewhere.
-func keepFreedMemoryMapped() {
-    #if os(Linux)
-    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
-    guard let sym = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-    let mallopt = unsafeBitCast(sym, to: Mallopt.self)
-    let M_TRIM_THRESHOLD: Int32 = -1, M_MMAP_MAX: Int32 = -4
-    _ = mallopt(M_MMAP_MAX, 0)
-    _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
-    #endif
 }

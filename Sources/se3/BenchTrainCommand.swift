@@ -28,6 +28,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        ProcessMemory.retainFreedMemory()
         let comm = Communicators.automatic()
         let (cfg, result) = runRankGuarded(comm) { () throws -> (TrainConfig, BenchmarkResult) in
             let cfg = try TrainConfig.load(path: config, overrides: overrides)

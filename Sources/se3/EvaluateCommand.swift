@@ -26,6 +26,7 @@ struct EvaluateCommand: ParsableCommand {
     var batchSize: Int?
 
     func run() throws {
+        ProcessMemory.retainFreedMemory()
         let comm = Communicators.automatic()
         let (file, result) = runRankGuarded(comm) { () throws -> (String, CheckpointEvaluation.Result) in
             let file = try Self.resolve(checkpoint)

@@ -32,6 +32,7 @@ struct TrainCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        ProcessMemory.retainFreedMemory()
         let comm = Communicators.automatic()
         StopSignal.install()
         let summary = runRankGuarded(comm) {

@@ -121,7 +121,11 @@ final class WignerDTests: XCTestCase {
             XCTAssertEqual(m[(2 + i) * irreps.dim + 2 + j], d1[i * 3 + j])
             XCTAssertEqual(m[(5 + i) * irreps.dim + 5 + j], d1[i * 3 + j])
         } }
-        for i in 0..<5 { for j in 0..<5 { XCTAssertEqual(m[(13 + i) * irreps.dim + 13 + j], d2[i * 5 + j]) } }
+        // 2x2e at offset 8: component i of channel u at 8 + 2 i + u (channels innermost)
+        for u in 0..<2 { for i in 0..<5 { for j in 0..<5 {
+            XCTAssertEqual(m[(8 + 2 * i + u) * irreps.dim + 8 + 2 * j + u], d2[i * 5 + j])
+            XCTAssertEqual(m[(8 + 2 * i + u) * irreps.dim + 8 + 2 * j + 1 - u], 0)
+        } } }
         // representation property on the full space, including an improper element
         let q = -Rotation.random(using: &g)
         let mq = WignerD.irrepsMatrix(irreps, q), mrq = WignerD.irrepsMatrix(irreps, r * q)

@@ -27,6 +27,24 @@ final class ErrorCLITests: XCTestCase {
                         mentions: [config.path, "training.epochs", "missing"])
     }
 
+    /// A typo in a config key (in the file or in `--set`) stops before anything runs, naming the
+    /// file, the key path and the nearest known key.
+    func testUnknownConfigKeysAreNamedWithASuggestion() throws {
+        let text = try String(contentsOfFile: TestEnvironment.packageRoot.appendingPathComponent(RunFiles.bundledConfig).path,
+                              encoding: .utf8)
+        let config = scratch.appendingPathComponent("typo.yaml")
+        try text.replacingOccurrences(of: "  lr: ", with: "  lrr: ").write(to: config, atomically: true, encoding: .utf8)
+        try assertFails(["train", "--config", config.path, "--run-dir", scratch.appendingPathComponent("r").path],
+                        mentions: [config.path, "training.lrr: unknown key", "did you mean training.lr?"])
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "model.chanels=64"],
+                        mentions: [RunFiles.bundledConfig, "model.chanels: unknown key", "--set model.chanels=64",
+                                   "did you mean model.channels?"])
+        try assertFails(["bench", "--config", RunFiles.bundledConfig, "--set", "training.sheduler=cosine"],
+                        mentions: ["training.sheduler: unknown key"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("r").path), "nothing ran")
+    }
+
     func testNonexistentDataPathIsNamed() throws {
         let missing = scratch.appendingPathComponent("nowhere").path
         try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
