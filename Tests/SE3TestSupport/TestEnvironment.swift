@@ -14,8 +14,8 @@ public enum TestEnvironment {
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     }()
 
-    /// The release `se3` executable, in this order: `$SE3_BINARY`; `se3` next to the running
-    /// test bundle (the same scratch path `swift test` just built); `<root>/.build/release/se3`;
+    /// The `se3` executable, in this order: `$SE3_BINARY`; `se3` next to the running test bundle
+    /// (built by the same `swift test`, debug or release, so never stale); `<root>/.build/release/se3`;
     /// the newest `<root>/.build*/release/se3`.
     public static func se3Binary() throws -> URL {
         let fm = FileManager.default
@@ -29,7 +29,7 @@ public enum TestEnvironment {
         // macOS runs tests from inside an .xctest bundle: climb out of it.
         while testDir.path.contains(".xctest") { testDir = testDir.deletingLastPathComponent() }
         let sibling = testDir.appendingPathComponent("se3")
-        if testDir.lastPathComponent == "release", executable(sibling) { return sibling }
+        if executable(sibling) { return sibling }
         let preferred = packageRoot.appendingPathComponent(".build/release/se3")
         if executable(preferred) { return preferred }
         let candidates = ((try? fm.contentsOfDirectory(atPath: packageRoot.path)) ?? [])
@@ -40,7 +40,7 @@ public enum TestEnvironment {
             ((try? fm.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date) ?? .distantPast
         }
         if let newest = candidates.max(by: { modified($0) < modified($1) }) { return newest }
-        throw Missing(description: "no release se3 binary: set SE3_BINARY or run `swift build -c release` in \(packageRoot.path)")
+        throw Missing(description: "no se3 binary next to the tests or in .build/release: set SE3_BINARY or run `swift build` in \(packageRoot.path)")
     }
 
     /// `mpirun` from `$MPIRUN` or the PATH (plus /usr/bin).
