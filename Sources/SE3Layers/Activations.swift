@@ -10,6 +10,8 @@ import Darwin
 public enum ActivationNormalization {
     /// `k_SiLU ≈ 1.67653` for `SiLU(z) = z σ(z)`.
     public static let silu: Double = constant { z in z / (1 + exp(-z)) }
+    /// `k_ReLU = √2` for `max(z, 0)` (`E[ReLU(z)²] = 1/2`).
+    public static let relu: Double = constant { z in max(z, 0) }
     /// `k_σ ≈ 1.84623` for the logistic sigmoid.
     public static let sigmoid: Double = constant { z in 1 / (1 + exp(-z)) }
 

@@ -10,6 +10,7 @@ import SE3Tensor
 ///     lengths[r]               = |v_{row(r)}|
 ///     sphericalHarmonics[e, i] = Y_i(v_e / |v_e|),   i = l² + l + m,   l = 0...lmax
 ///     radialEmbedding[r, k]    = b_k(|v_{row(r)}|) · u(|v_{row(r)}| / cutoff)
+///     envelope[r]              = u(|v_{row(r)}| / cutoff)
 ///
 /// (`SphericalHarmonics` conventions: polar axis z, component normalisation `Σ_m Y_lm² = 2l+1`,
 /// `Y^1 = √3 (y, z, x)/r`; a zero vector gives `Y^0 = 1`, `Y^{l>0} = 0` and zero gradient.)
@@ -120,6 +121,27 @@ public enum EdgeGeometry {
                 var s = 0.0
                 for j in 0..<n { s += Double(g.scalars[k * n + j]) * Double(derivatives.scalars[k * n + j]) }
                 s /= r[k]
+                for j in 0..<3 { gv.scalars[3 * e + j] += T(s * v[e][j]) }
+            }
+            return [gv]
+        }
+    }
+
+    /// The cutoff envelope `u(|v_r| / cutoff)` of the rows `rows` (all when nil), shape `[R]`;
+    /// backward `∂v_r += G_r u'(|v_r|/c) / c · v̂_r`. Multiplies radial weights that are not zero
+    /// at the cutoff by themselves (networks with biases or layer norms), so messages still switch
+    /// off smoothly there.
+    public static func envelope<T>(_ vectors: Variable<T>, exact: [SIMD3<Double>]? = nil, rows: [Int32]? = nil,
+                                   envelope: PolynomialEnvelope, cutoff: Double) -> Variable<T> {
+        let v = exactVectors(vectors, exact, op: "envelope")
+        let idx = rowIndices(rows, count: v.count, op: "envelope")
+        let r = idx.map { (v[$0] * v[$0]).sum().squareRoot() }
+        let value = r.map { T(envelope.value($0 / cutoff)) }
+        let E = v.count
+        return vectors.tape.custom(value: Tensor(shape: [idx.count], scalars: value), inputs: [vectors]) { g in
+            var gv = Tensor<T>(zeros: [E, 3])
+            for (k, e) in idx.enumerated() where r[k] > 0 {
+                let s = Double(g.scalars[k]) * envelope.derivative(r[k] / cutoff) / cutoff / r[k]
                 for j in 0..<3 { gv.scalars[3 * e + j] += T(s * v[e][j]) }
             }
             return [gv]

@@ -12,7 +12,9 @@ import SE3Tensor
 ///     out [No, irrepsOut.dim]      row dst[e] (or e when `dst` is nil); accumulated (+=)
 ///
 /// `scale` multiplies every output (e.g. `1/√avgNeighbors`) and is folded into the per-edge
-/// pair coefficients `K`. The tables live in one allocation for the kernel's lifetime.
+/// pair coefficients `K`. With `order`, the positions in `edges` index `order`, which gives the
+/// edge ids (a chunk of edges in any order); weight rows are then `wrow[e] − rowOffset` (the
+/// rows of a chunk of per-pair weights). The tables live in one allocation for the kernel's lifetime.
 final class TensorProductKernel<T: TensorScalar> {
     let groups: Int, pairs: Int, terms: Int
     let dimIn: Int, dimF: Int, dimOut: Int, weightRow: Int, maxChannels: Int
@@ -95,16 +97,18 @@ final class TensorProductKernel<T: TensorScalar> {
     @_specialize(where T == Double)
     func forward(x: UnsafePointer<T>, src: UnsafePointer<Int32>?, y: UnsafePointer<T>,
                  w: UnsafePointer<T>, wrow: UnsafePointer<Int32>?, sharedWeights: Bool, edges: Range<Int>,
-                 out: UnsafeMutablePointer<T>, dst: UnsafePointer<Int32>?, scale: T) {
+                 out: UnsafeMutablePointer<T>, dst: UnsafePointer<Int32>?, scale: T,
+                 order: UnsafePointer<Int32>? = nil, rowOffset: Int = 0) {
         guard pairs > 0 else { return }
         let tcs = coefficients.map { $0 * scale }
         tcs.withUnsafeBufferPointer { tcB in
         withUnsafeTemporaryAllocation(of: T.self, capacity: pairs + maxChannels) { scratch in
             let tc = tcB.baseAddress!, K = scratch.baseAddress!, a = K + pairs
-            for e in edges {
+            for i in edges {
+                let e = order.map { Int($0[i]) } ?? i
                 let xr = x + (src.map { Int($0[e]) } ?? e) * dimIn
                 let orow = out + (dst.map { Int($0[e]) } ?? e) * dimOut
-                let wr = sharedWeights ? w : w + (wrow.map { Int($0[e]) } ?? e) * weightRow
+                let wr = sharedWeights ? w : w + ((wrow.map { Int($0[e]) } ?? e) - rowOffset) * weightRow
                 foldFilter(tc, y: y + e * dimF, into: K)
                 for g in 0..<groups {
                     let q0 = Int(groupPairStart[g]), q1 = Int(groupPairStart[g + 1])
@@ -159,7 +163,8 @@ final class TensorProductKernel<T: TensorScalar> {
     func backward(x: UnsafePointer<T>, src: UnsafePointer<Int32>?, y: UnsafePointer<T>,
                   w: UnsafePointer<T>, wrow: UnsafePointer<Int32>?, sharedWeights: Bool, edges: Range<Int>,
                   gOut: UnsafePointer<T>, dst: UnsafePointer<Int32>?, scale: T,
-                  gx: UnsafeMutablePointer<T>?, gy: UnsafeMutablePointer<T>?, gw: UnsafeMutablePointer<T>?) {
+                  gx: UnsafeMutablePointer<T>?, gy: UnsafeMutablePointer<T>?, gw: UnsafeMutablePointer<T>?,
+                  order: UnsafePointer<Int32>? = nil, rowOffset: Int = 0) {
         guard pairs > 0 else { return }
         let needY = gy != nil
         let tcs = coefficients.map { $0 * scale }
@@ -168,14 +173,15 @@ final class TensorProductKernel<T: TensorScalar> {
             let tc = tcB.baseAddress!
             let K = scratch.baseAddress!, dKs = K + pairs, dKv = dKs + pairs   // dKv: 8 partial sums per pair
             let a = dKv + 8 * pairs, b = a + maxChannels
-            for e in edges {
+            for i in edges {
+                let e = order.map { Int($0[i]) } ?? i
                 let srow = src.map { Int($0[e]) } ?? e
                 let xr = x + srow * dimIn
                 let gxr = gx.map { $0 + srow * dimIn }
                 let gr = gOut + (dst.map { Int($0[e]) } ?? e) * dimOut
-                let rowOffset = sharedWeights ? 0 : (wrow.map { Int($0[e]) } ?? e) * weightRow
-                let wr = w + rowOffset
-                let gwr = gw.map { $0 + rowOffset }
+                let weightOffset = sharedWeights ? 0 : ((wrow.map { Int($0[e]) } ?? e) - rowOffset) * weightRow
+                let wr = w + weightOffset
+                let gwr = gw.map { $0 + weightOffset }
                 foldFilter(tc, y: y + e * dimF, into: K)
                 if needY { for i in 0..<(9 * pairs) { dKs[i] = 0 } }
                 for g in 0..<groups {

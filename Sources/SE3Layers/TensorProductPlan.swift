@@ -212,17 +212,18 @@ public struct TensorProductPlan: Equatable, Sendable {
     public var filterDimension: Int { irrepsFilter.dim }
     public var outputDimension: Int { irrepsOut.dim }
 
-    /// `[M, C]` when the output irreps are uniform (`C` channels of every degree `0...L` with natural
-    /// parity, the `SphericalFeatures` layout), `[dim]` otherwise: the shape of one output row.
+    /// `[M, C]` when the output irreps are uniform (`C` channels of every degree `0...L`, in order,
+    /// any parities: the `SphericalFeatures` layout), `[dim]` otherwise: the shape of one output row.
     public var outputRowShape: [Int] {
         if let c = Self.uniformChannels(irrepsOut) { return [irrepsOut.dim / c, c] }
         return [irrepsOut.dim]
     }
 
-    /// The common multiplicity of irreps of the form `C×0e + C×1o + … + C×Le` (nil otherwise).
+    /// The common multiplicity of irreps of the form `C×0 + C×1 + … + C×L` (degrees in order, any
+    /// parities; nil otherwise).
     public static func uniformChannels(_ irreps: Irreps) -> Int? {
         guard let c = irreps.first?.mul, c > 0 else { return nil }
-        for (l, e) in irreps.enumerated() where e.mul != c || e.irrep != .spherical(l) { return nil }
+        for (l, e) in irreps.enumerated() where e.mul != c || e.irrep.l != l { return nil }
         return c
     }
 

@@ -95,3 +95,35 @@ public func segmentMean<T, I: BinaryInteger>(_ a: Variable<T>, segments: [I], co
     let inv = Tensor(shape: [count], scalars: sizes.map { 1 / Swift.max(1, $0) })
     return mulColumn(summed, a.tape.constant(inv))
 }
+
+/// Segment maximum per column: `y[s, j] = max_{r: seg(r) = s} a[r, j]` (`[count, …]`; 0 for an
+/// empty segment). Backward: the gradient of `y[s, j]` goes to the row that attains the maximum
+/// (the first such row on ties).
+@inlinable
+public func segmentMax<T, I: BinaryInteger>(_ a: Variable<T>, segments: [I], count: Int) -> Variable<T> {
+    require(a.rank >= 1 && a.shape[0] == segments.count, "segmentMax: \(segments.count) segment ids for shape \(a.shape)")
+    require(count >= 0, "segmentMax: negative count \(count)")
+    checkIndices(segments, bound: count, op: "segmentMax")
+    let inner = a.value.rowLength, rows = segments.count
+    var shape = a.shape
+    shape[0] = count
+    var y = Tensor<T>(zeros: shape)
+    var arg = [Int](repeating: -1, count: count * inner)
+    a.value.scalars.withUnsafeBufferPointer { pa in
+        y.scalars.withUnsafeMutableBufferPointer { py in
+            for r in 0..<rows {
+                let s = Int(truncatingIfNeeded: segments[r]) * inner
+                for j in 0..<inner where arg[s + j] < 0 || pa[r * inner + j] > py[s + j] {
+                    py[s + j] = pa[r * inner + j]
+                    arg[s + j] = r
+                }
+            }
+        }
+    }
+    let inShape = a.shape
+    return a.tape.custom(value: y, inputs: [a]) { g in
+        var gx = Tensor<T>(zeros: inShape)
+        for i in 0..<(count * inner) where arg[i] >= 0 { gx.scalars[arg[i] * inner + i % inner] += g.scalars[i] }
+        return [gx]
+    }
+}

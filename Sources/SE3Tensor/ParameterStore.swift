@@ -50,7 +50,7 @@ public final class ParameterStore<T: TensorScalar> {
         require(shape.allSatisfy { $0 >= 0 }, "negative dimension in shape \(shape) of \(name)")
         let p = Parameter(name: name, offset: values.count, shape: shape)
         values.append(contentsOf: initializer.sample(count: p.count, as: T.self, using: &rng))
-        grads.append(contentsOf: repeatElement(0, count: p.count))
+        grads.append(contentsOf: [T](repeating: 0, count: p.count))
         index[name] = parameters.count
         parameters.append(p)
         return p

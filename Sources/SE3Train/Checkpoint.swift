@@ -54,7 +54,7 @@ public struct Checkpoint: Equatable {
 
     /// Checks that `store` has exactly this checkpoint's parameter layout.
     /// - Throws: `CheckpointError` naming `file` and the first differing parameter.
-    public func checkLayout(matches store: ParameterStore<Float>, file: String) throws {
+    public func checkLayout<T: TensorScalar>(matches store: ParameterStore<T>, file: String) throws {
         let mine = Dictionary(uniqueKeysWithValues: parameters.map { ($0.name, $0) })
         for p in store.parameters {
             guard let q = mine[p.name] else {

@@ -41,6 +41,13 @@ final class EdgeGeometryTests: XCTestCase {
         XCTAssertLessThan(GradientCheck.check(inputs: [x]) { _, vv in
             LT.probe(EdgeGeometry.radialEmbedding(vv[0], rows: [2, 0], basis: basis, envelope: env), probeE)
         }, 1e-7)
+        let probeU = Tensor<Double>.randomNormal(shape: [3], using: &g)
+        XCTAssertLessThan(GradientCheck.check(inputs: [x]) { _, vv in
+            LT.probe(EdgeGeometry.envelope(vv[0], rows: [4, 1, 0], envelope: env, cutoff: 2.5), probeU)
+        }, 1e-7)
+        let t = Tape<Double>()
+        let u = EdgeGeometry.envelope(t.constant(x), envelope: env, cutoff: 2.5).value
+        for e in 0..<5 { XCTAssertEqual(u[e], env.value((v[e] * v[e]).sum().squareRoot() / 2.5), accuracy: 1e-15) }
     }
 
     /// `v_e = x[src] − x[dst] + Σ_k n_k a_k`: values from `exact`, gradients to positions and cells.

@@ -49,4 +49,46 @@ final class RadialMLPTests: XCTestCase {
             XCTAssertEqual(analytic.scalars[i], (fp - fm) / 2e-6, accuracy: 1e-6)
         }
     }
+
+    /// The SE(3)-Transformer's radial profile: biases, layer norm and ReLU; the hidden features
+    /// alone; gradients of every parameter and of the input.
+    func testLayerNormBiasReLUVariantAndHiddenFeatures() throws {
+        var g = SeededGenerator(seed: 24)
+        let store = ParameterStore<Double>()
+        let mlp = try RadialMLP(store: store, name: "r", inputs: 3, hidden: 6, outputs: 5, activation: .relu,
+                                layerNorm: true, bias: true, rng: &g)
+        XCTAssertEqual(store.parameters.map(\.name), ["r.w0", "r.b0", "r.norm0.gain", "r.norm0.shift",
+                                                      "r.w1", "r.b1", "r.norm1.gain", "r.norm1.shift", "r.w2"])
+        XCTAssertEqual(mlp.lastWeight.name, "r.w2")
+        XCTAssertEqual(mlp.lastScale, 1 / 6.0.squareRoot(), accuracy: 1e-15)
+        // generic point: biases, gains and shifts away from their initial values
+        for p in store.parameters where p.name.contains(".b") || p.name.contains("norm") {
+            for i in p.range { store.values[i] += 0.4 * g.nextGaussian() }
+        }
+        let x = Tensor<Double>.randomNormal(shape: [7, 3], using: &g)
+        let probe = Tensor<Double>.randomNormal(shape: [7, 5], using: &g)
+        let probeH = Tensor<Double>.randomNormal(shape: [7, 6], using: &g)
+        XCTAssertLessThan(GradientCheck.checkParameters(store: store) { t in LT.probe(mlp(t.constant(x)), probe) }, 1e-7)
+        XCTAssertLessThan(GradientCheck.checkParameters(store: store) { t in LT.probe(mlp.hiddenFeatures(t.constant(x)), probeH) }, 1e-7)
+        XCTAssertLessThan(LT.inputGradientError(x, store: store) { v in LT.probe(mlp(v), probe) }, 1e-7)
+        // the full MLP is the hidden features times the last weight
+        let tape = Tape<Double>(store: store)
+        let h = mlp.hiddenFeatures(tape.constant(x)).value
+        let y = mlp(tape.constant(x)).value
+        let w = store.value(mlp.lastWeight)
+        for r in 0..<7 { for j in 0..<5 {
+            var s = 0.0
+            for i in 0..<6 { s += h[r, i] * w[i, j] }
+            XCTAssertEqual(y[r, j], s * mlp.lastScale, accuracy: 1e-12)
+        } }
+        // layer norm: each row of the normalised pre-activations has mean 0 and variance ≈ 1 at initialisation
+        let fresh = ParameterStore<Double>()
+        var g2 = SeededGenerator(seed: 25)
+        let mlp2 = try RadialMLP(store: fresh, name: "r", inputs: 8, hidden: 128, outputs: 32, activation: .relu,
+                                 layerNorm: true, bias: true, rng: &g2)
+        let y2 = mlp2(LT.tape(fresh).constant(Tensor<Double>.randomNormal(shape: [500, 8], using: &g2))).value
+        let m2 = y2.scalars.reduce(0) { $0 + $1 * $1 } / Double(y2.count)
+        XCTAssertEqual(m2, 1, accuracy: 0.3)
+        XCTAssertEqual(ActivationNormalization.relu, 2.0.squareRoot(), accuracy: 1e-8)
+    }
 }

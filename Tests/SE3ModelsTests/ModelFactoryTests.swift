@@ -134,9 +134,14 @@ final class ModelFactoryTests: XCTestCase {
             }
         }
         XCTAssertEqual(error(#"{"name": "tfn", "chanels": 4}"#), "m.yaml: chanels: unknown key; did you mean channels?")
-        XCTAssertEqual(error(#"{"name": "escn"}"#), "m.yaml: name: must be one of 'tfn'; got 'escn'")
+        XCTAssertEqual(error(#"{"name": "escn"}"#), "m.yaml: name: must be one of 'tfn', 'se3_transformer'; got 'escn'")
         XCTAssertEqual(error(#"{"name": "tfn", "nonlinearity": "relu"}"#), "m.yaml: nonlinearity: must be one of 'norm', 'gate'; got 'relu'")
-        XCTAssertEqual(error(#"{"name": "tfn", "readout": "max"}"#), "m.yaml: readout: must be one of 'mean', 'sum'; got 'max'")
+        XCTAssertEqual(error(#"{"name": "tfn", "readout": "maximum"}"#), "m.yaml: readout: must be one of 'mean', 'sum', 'max'; got 'maximum'; did you mean 'max'?")
+        XCTAssertEqual(error(#"{"name": "se3_transformer", "symmetry": "o3"}"#), "m.yaml: symmetry: must be one of 'se3', 'e3'; got 'o3'; did you mean 'e3'?")
+        XCTAssertEqual(error(#"{"name": "se3_transformer", "nonlinearity": "gate"}"#),
+                       "m.yaml: nonlinearity: must be one of 'norm_se3', 'norm_gate'; got 'gate'; did you mean 'norm_gate'?")
+        // keys of another architecture are unknown here
+        XCTAssertEqual(error(#"{"name": "tfn", "heads": 4}"#), "m.yaml: heads: unknown key; known keys here: name, elements, cutoff, radial_basis, radial_count, envelope_exponent, readout, max_neighbors, avg_num_neighbors, lmax, channels, layers, radial_hidden, nonlinearity")
         XCTAssertEqual(error(#"{"lmax": 2}"#), "m.yaml: name: missing required key")
         XCTAssertEqual(error(#"{"name": "tfn", "lmax": "two"}"#), "m.yaml: lmax: expected an integer")
     }

@@ -105,3 +105,22 @@ func tfnConfig(lmax: Int, channels: Int = 4, layers: Int = 2, nonlinearity: TFNC
 func smallConfig(lmax: Int, nonlinearity: TFNConfig.Nonlinearity, channels: Int = 4, layers: Int = 2) -> ModelConfig {
     tfnConfig(lmax: lmax, channels: channels, layers: layers, nonlinearity: nonlinearity)
 }
+
+/// An SE(3)-Transformer config with small defaults.
+func se3tConfig(lmax: Int, channels: Int = 4, layers: Int = 1, heads: Int = 2, div: Int = 1,
+                symmetry: SE3TransformerConfig.Symmetry = .e3, nonlinearity: SE3TransformerConfig.Nonlinearity = .normSE3,
+                radialHidden: Int = 6, radialLayerNorm: Bool = true, cutoff: Double = 2.5, readout: Readout = .mean,
+                averageNeighbors: Double? = 3) -> ModelConfig {
+    ModelConfig(SE3TransformerConfig(lmax: lmax, channels: channels, layers: layers, heads: heads, div: div,
+                                     radialHidden: radialHidden, radialLayerNorm: radialLayerNorm, symmetry: symmetry,
+                                     nonlinearity: nonlinearity),
+                common: CommonModelConfig(elements: [1, 6, 8], cutoff: cutoff, radialCount: 5, readout: readout,
+                                          averageNeighbors: averageNeighbors))
+}
+
+/// Every parameter that starts at zero (biases, shifts) moved to a generic value, so that no
+/// gradient path is checked only at a special point.
+func perturbZeroParameters<T>(_ store: ParameterStore<T>, seed: UInt64) {
+    var rng = SeededGenerator(seed: seed)
+    for i in 0..<store.count where store.values[i] == 0 { store.values[i] = T(0.3 * rng.nextGaussian()) }
+}

@@ -79,3 +79,16 @@ final class TensorRowsTests: XCTestCase {
         XCTAssertEqual(m.scatteringAddRows(idx, count: 4), scatterAddRows(tape.constant(m), indices: idx, count: 4).value)
     }
 }
+
+final class SegmentMaxTests: XCTestCase {
+    func testValuesEmptySegmentsAndGradient() {
+        let a = Tensor<Double>(shape: [5, 2], scalars: [1, 9, 4, 2, -3, 5, 7, -1, 0, 0.5])
+        let seg: [Int32] = [0, 0, 2, 2, 2]
+        let t = Tape<Double>()
+        let y = segmentMax(t.constant(a), segments: seg, count: 3)
+        XCTAssertEqual(y.value.scalars, [4, 9, 0, 0, 7, 5])
+        let probe = Tensor<Double>(shape: [3, 2], scalars: [1, -2, 3, 4, 0.5, 6])
+        let err = GradientCheck.check(inputs: [a]) { _, v in sum(segmentMax(v[0], segments: seg, count: 3) * v[0].tape.constant(probe)) }
+        XCTAssertLessThan(err, 1e-8)
+    }
+}

@@ -31,6 +31,17 @@ final class EvaluateCLITests: XCTestCase {
         XCTAssertGreaterThan(mae, 0)
         XCTAssertGreaterThanOrEqual(rmse, mae)
 
+        // The trained TFN is E(3)-equivariant; a tolerance below rounding fails with exit status 1.
+        let c = try TestEnvironment.runPlain(["check-equivariance", "--checkpoint", run.path, "--data", val, "--limit", "30"])
+        XCTAssertEqual(c.status, 0, c.summary)
+        for row in ["homo            scalar  rotation", "translation", "inversion", "pass (tolerance 1e-08)"] {
+            XCTAssertTrue(c.stdout.contains(row), "\(row)\n" + c.summary)
+        }
+        let strict = try TestEnvironment.runPlain(["check-equivariance", "--checkpoint", run.path, "--data", val, "--limit", "30",
+                                                   "--tolerance", "1e-300"])
+        XCTAssertEqual(strict.status, 1, strict.summary)
+        XCTAssertTrue(strict.stdout.contains("FAIL"), strict.summary)
+
         // The single-process evaluation agrees with the two-rank one.
         let single = try TestEnvironment.runPlain(["evaluate", "--checkpoint", run.path, "--data", val, "--json"])
         XCTAssertEqual(single.status, 0, single.summary)

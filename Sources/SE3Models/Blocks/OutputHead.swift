@@ -9,8 +9,10 @@ import SE3Tensor
 ///     vector (1o):      y_a = P (Σ_c w_c V^{1}_{a,·,c}) / √C                            (Cartesian x y z, `CartesianBasis.vector`)
 ///     rank 2 (0e + 2e): y_a = (w⁰·s_a/√C + b) I + S(Σ_c w²_c V^{2}_{a,·,c} / √C)       (row-major 3×3, `CartesianBasis.rank2`)
 ///
-/// Graph-level heads pool the per-atom values over each graph's atoms: a sum for extensive
-/// outputs or `readout: sum`, otherwise the mean. No bias on `l > 0` parts (equivariance).
+/// Graph-level heads pool the per-atom values over each graph's atoms (`Readout`): a sum for
+/// extensive outputs, otherwise `model.readout`; under `readout: max` a scalar graph head is
+/// `y_g = MLP(max_{a ∈ g} s_a)` (the maximum per channel of the invariant features, then the MLP),
+/// and vector and rank-2 graph heads use the mean. No bias on `l > 0` parts (equivariance).
 ///
 /// Parameters (`<p>` = `"heads.<output name>"`): scalar `<p>.w1` `[C, C]`, `<p>.b1` `[C]`,
 /// `<p>.w2` `[C, 1]`, `<p>.b2` `[1]`; vector `<p>.w` `[C, 1]`; rank 2 `<p>.isotropic.w` `[C, 1]`,
@@ -25,8 +27,10 @@ public struct OutputHead: Sendable {
     public let spec: OutputSpec
     let weights: Weights
     public let channels: Int
-    /// Graph heads: sum (true) or mean (false) over the graph's atoms.
-    public let sums: Bool
+    /// How graph heads pool atoms: `sum` for extensive outputs, otherwise `model.readout`
+    /// (`max` only for scalar heads, which then pool the invariant features before their MLP;
+    /// other heads use `mean` under `max`).
+    public let readout: Readout
 
     /// The smallest feature `lmax` the head needs: 0, 1 or 2.
     public static func requiredLmax(_ kind: OutputSpec.Kind) -> Int {
@@ -41,7 +45,9 @@ public struct OutputHead: Sendable {
                    rng: inout SeededGenerator) {
         self.spec = spec
         self.channels = C
-        self.sums = spec.extensive || readout == .sum
+        if spec.extensive { self.readout = .sum }
+        else if readout == .max && spec.kind != .scalar { self.readout = .mean }
+        else { self.readout = readout }
         let p = "heads.\(spec.name)"
         switch spec.kind {
         case .scalar:
@@ -65,8 +71,12 @@ public struct OutputHead: Sendable {
         let perAtom: Variable<T>
         switch weights {
         case let .scalar(w1, b1, w2, b2):
-            let h = silu(addRowVector(matmul(s, tape.parameter(w1)) * inv, tape.parameter(b1))) * T(ActivationNormalization.silu)
-            perAtom = addRowVector(matmul(h, tape.parameter(w2)) * inv, tape.parameter(b2))
+            // max readout: y_g = MLP(max_{a ∈ g} s_a) (NVIDIA's QM9 recipe); otherwise pool MLP(s_a)
+            let input = spec.level == .graph && readout == .max ? Readout.max.pool(s, graph: graph) : s
+            let h = silu(addRowVector(matmul(input, tape.parameter(w1)) * inv, tape.parameter(b1))) * T(ActivationNormalization.silu)
+            let y = addRowVector(matmul(h, tape.parameter(w2)) * inv, tape.parameter(b2))
+            if spec.level == .graph && readout == .max { return y }
+            perAtom = y
         case let .vector(w):
             let sh = reshape(matmul(reshape(slice(v.variable, axis: 1, range: 1..<4), [N * 3, C]), tape.parameter(w)), [N, 3])
             perAtom = matmul(sh, Self.constant(CartesianBasis.vector, [3, 3], tape)) * inv
@@ -77,7 +87,7 @@ public struct OutputHead: Sendable {
                 + matmul(q, Self.constant(CartesianBasis.rank2, [5, 9], tape))
         }
         guard spec.level == .graph else { return perAtom }
-        return (sums ? Readout.sum : Readout.mean).pool(perAtom, graph: graph)
+        return readout.pool(perAtom, graph: graph)
     }
 
     static func constant<T>(_ values: [Double], _ shape: [Int], _ tape: Tape<T>) -> Variable<T> {

@@ -6,16 +6,19 @@ import SE3Tensor
 ///
 ///     sum:   y_g = Σ_{a ∈ g} h_a          (extensive targets always use it)
 ///     mean:  y_g = (1/N_g) Σ_{a ∈ g} h_a  (0 for a graph without atoms)
+///     max:   y_g = max_{a ∈ g} h_a        per component (0 for a graph without atoms)
 ///
-/// Both commute with rotations acting on `k` (they act on atoms only), so pooled vectors and
-/// rank-2 tensors stay equivariant.
+/// `sum` and `mean` commute with rotations acting on `k` (they act on atoms only), so pooled
+/// vectors and rank-2 tensors stay equivariant; `max` is only used on invariant features (see
+/// `OutputHead`).
 public enum Readout: String, ConfigChoice {
-    case mean, sum
+    case mean, sum, max
 
     public func pool<T>(_ perAtom: Variable<T>, graph: AtomGraph) -> Variable<T> {
         switch self {
         case .sum: return segmentSum(perAtom, segments: graph.atomGraph, count: graph.graphCount)
         case .mean: return segmentMean(perAtom, segments: graph.atomGraph, count: graph.graphCount)
+        case .max: return segmentMax(perAtom, segments: graph.atomGraph, count: graph.graphCount)
         }
     }
 }

@@ -6,11 +6,14 @@ import SE3Config
 public enum Architecture: String, ConfigChoice {
     /// Tensor Field Network (Thomas et al. 2018; seed eq. 5-7).
     case tfn
+    /// SE(3)-Transformer (Fuchs et al. 2020; seed eq. 8-12).
+    case se3Transformer = "se3_transformer"
 
     /// The typed config of this architecture.
     public var configType: any ArchitectureConfig.Type {
         switch self {
         case .tfn: return TFNConfig.self
+        case .se3Transformer: return SE3TransformerConfig.self
         }
     }
 

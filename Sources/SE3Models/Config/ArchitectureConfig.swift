@@ -16,6 +16,9 @@ public protocol ArchitectureConfig: Codable, Sendable {
     func validate(common: CommonModelConfig, file: String) throws
     /// The largest degree of the features the heads read: a vector head needs ≥ 1, a rank-2 head ≥ 2.
     var featureLmax: Int { get }
+    /// Whether the model is equivariant under the inversion too (E(3); otherwise only under
+    /// rotations, SE(3)): what `se3 check-equivariance` tests.
+    var isInversionEquivariant: Bool { get }
     /// The model in precision `T`, parameters initialised from `seed`.
     func makeModel<T: TensorScalar>(common: CommonModelConfig, outputs: [OutputSpec], seed: UInt64,
                                     as: T.Type) throws -> any GraphModel<T>

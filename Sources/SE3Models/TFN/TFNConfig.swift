@@ -58,6 +58,9 @@ public struct TFNConfig: ArchitectureConfig, Equatable {
 
     public var featureLmax: Int { lmax }
 
+    /// Natural-parity features and parity-conserving paths only: E(3).
+    public var isInversionEquivariant: Bool { true }
+
     public func makeModel<T: TensorScalar>(common: CommonModelConfig, outputs: [OutputSpec], seed: UInt64,
                                            as: T.Type) throws -> any GraphModel<T> {
         try TensorFieldNetwork<T>(common: common, tfn: self, outputs: outputs, seed: seed)

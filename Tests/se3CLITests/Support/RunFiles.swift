@@ -39,6 +39,14 @@ enum RunFiles {
     }
 
     static let bundledConfig = "configs/tfn-qm9-small.yaml"
+    static let se3tConfig = "configs/se3t-qm9-small.yaml"
+
+    /// A small, fast SE(3)-Transformer on the bundled subset (with `se3tConfig`).
+    static func tinySE3T(steps: Int, logEvery: Int = 1) -> [String] {
+        ["model.lmax=1", "model.channels=4", "model.layers=1", "model.heads=2", "model.div=1", "model.radial_hidden=8",
+         "model.radial_count=6", "data.batch_size=8", "training.epochs=1", "training.max_steps=\(steps)",
+         "training.warmup_steps=2", "training.lr=0.003", "training.loss=mse", "training.log_every=\(logEvery)"].flatMap { ["--set", $0] }
+    }
 
     /// A small, fast TFN on the bundled subset.
     static func tinyModel(steps: Int, logEvery: Int = 1) -> [String] {
