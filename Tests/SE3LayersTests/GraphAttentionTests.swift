@@ -89,3 +89,29 @@ final class LayerNormNonlinearityTests: XCTestCase {
         }, 1e-7)
     }
 }
+
+final class AttentiveSelfInteractionTests: XCTestCase {
+    func testEquivarianceAndGradients() throws {
+        var g = SeededGenerator(seed: 105)
+        let store = ParameterStore<Double>()
+        let f = try AttentiveSelfInteraction(store: store, name: "asi", lmax: 2, channelsIn: 3, channelsOut: 2, hidden: 4, rng: &g)
+        for i in 0..<store.count where store.values[i] == 0 { store.values[i] = 0.3 * g.nextGaussian() }
+        let x = LT.randomFeatures(3, lmax: 2, channels: 3, &g)
+        func run(_ x: Tensor<Double>) -> Tensor<Double> {
+            f(SphericalFeatures(LT.tape(store).constant(x), lmax: 2, channels: 3)).variable.value
+        }
+        let base = run(x)
+        XCTAssertEqual(base.shape, [3, 9, 2])
+        XCTAssertGreaterThan(base.scalars.map(Swift.abs).max()!, 0.1)
+        for R in LT.rotations(seed: 106) {
+            XCTAssertLessThan(LT.relDiff(run(LT.rotate(x, lmax: 2, R)), LT.rotate(base, lmax: 2, R)), 1e-12)
+        }
+        let probe = LT.randomFeatures(3, lmax: 2, channels: 2, &g)
+        XCTAssertLessThan(GradientCheck.checkParameters(store: store) { t in
+            LT.probe(f(SphericalFeatures(t.constant(x), lmax: 2, channels: 3)).variable, probe)
+        }, 1e-7)
+        XCTAssertLessThan(LT.inputGradientError(x, store: store) { v in
+            LT.probe(f(SphericalFeatures(v, lmax: 2, channels: 3)).variable, probe)
+        }, 1e-7)
+    }
+}

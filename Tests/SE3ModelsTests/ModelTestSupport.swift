@@ -110,10 +110,10 @@ func smallConfig(lmax: Int, nonlinearity: TFNConfig.Nonlinearity, channels: Int 
 func se3tConfig(lmax: Int, channels: Int = 4, layers: Int = 1, heads: Int = 2, div: Int = 1,
                 symmetry: SE3TransformerConfig.Symmetry = .e3, nonlinearity: SE3TransformerConfig.Nonlinearity = .normSE3,
                 radialHidden: Int = 6, radialLayerNorm: Bool = true, cutoff: Double = 2.5, readout: Readout = .mean,
-                averageNeighbors: Double? = 3) -> ModelConfig {
+                averageNeighbors: Double? = 3, selfInteraction: SE3TransformerConfig.SelfInteraction = .linear) -> ModelConfig {
     ModelConfig(SE3TransformerConfig(lmax: lmax, channels: channels, layers: layers, heads: heads, div: div,
                                      radialHidden: radialHidden, radialLayerNorm: radialLayerNorm, symmetry: symmetry,
-                                     nonlinearity: nonlinearity),
+                                     nonlinearity: nonlinearity, selfInteraction: selfInteraction),
                 common: CommonModelConfig(elements: [1, 6, 8], cutoff: cutoff, radialCount: 5, readout: readout,
                                           averageNeighbors: averageNeighbors))
 }

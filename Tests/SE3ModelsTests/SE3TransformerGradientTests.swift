@@ -37,6 +37,11 @@ final class SE3TransformerGradientTests: XCTestCase {
                             outputs: allOutputs.filter { $0.kind != .rank2 }, seed: 72)
     }
 
+    func testParameterGradientsAttentiveSelfInteraction() throws {
+        try checkParameters(se3tConfig(lmax: 1, channels: 2, layers: 1, heads: 1, radialHidden: 3, selfInteraction: .attentive),
+                            outputs: [allOutputs[0], allOutputs[5]], seed: 75)
+    }
+
     func testPositionGradients() throws {
         for (symmetry, seed) in [(SE3TransformerConfig.Symmetry.se3, UInt64(73)), (.e3, 74)] {
             var rng = SeededGenerator(seed: seed)

@@ -32,13 +32,14 @@ final class SE3TransformerSymmetryTests: XCTestCase {
     }
 
     func check(lmax: Int, symmetry: SE3TransformerConfig.Symmetry, heads: Int, layers: Int, seed: UInt64,
-               nonlinearity: SE3TransformerConfig.Nonlinearity = .normSE3) throws {
+               nonlinearity: SE3TransformerConfig.Nonlinearity = .normSE3,
+               selfInteraction: SE3TransformerConfig.SelfInteraction = .linear) throws {
         var rng = SeededGenerator(seed: seed)
         let mols = RandomMolecules(rng: &rng, graphs: 3, atoms: 2...6, elements: [1, 6, 8])
         let outs = outputs(lmax: lmax)
         let m = try model(se3tConfig(lmax: lmax, channels: 2 * heads, layers: layers, heads: heads, symmetry: symmetry,
-                                     nonlinearity: nonlinearity), outputs: outs, seed: seed)
-        let label = "lmax \(lmax), \(symmetry), \(heads) heads, \(layers) layers, \(nonlinearity)"
+                                     nonlinearity: nonlinearity, selfInteraction: selfInteraction), outputs: outs, seed: seed)
+        let label = "lmax \(lmax), \(symmetry), \(heads) heads, \(layers) layers, \(nonlinearity), \(selfInteraction)"
         let base = try runModel(m, mols.graph)
         for spec in outs {
             XCTAssertGreaterThan(base[spec.name]!.scalars.map(Swift.abs).max()!, 1e-4, "\(spec.name) \(label)")
@@ -74,12 +75,14 @@ final class SE3TransformerSymmetryTests: XCTestCase {
         try check(lmax: 2, symmetry: .e3, heads: 2, layers: 1, seed: 52)
         try check(lmax: 3, symmetry: .e3, heads: 3, layers: 1, seed: 53)
         try check(lmax: 2, symmetry: .e3, heads: 1, layers: 1, seed: 54, nonlinearity: .normGate)
+        try check(lmax: 2, symmetry: .e3, heads: 2, layers: 2, seed: 55, selfInteraction: .attentive)
     }
 
     func testSE3SymmetryRotations() throws {
         try check(lmax: 1, symmetry: .se3, heads: 2, layers: 2, seed: 61)
         try check(lmax: 2, symmetry: .se3, heads: 2, layers: 1, seed: 62)
         try check(lmax: 3, symmetry: .se3, heads: 2, layers: 1, seed: 63)
+        try check(lmax: 1, symmetry: .se3, heads: 2, layers: 1, seed: 64, selfInteraction: .attentive)
     }
 
     /// With every SO(3) path the model is not inversion-invariant: a mirrored molecule gets

@@ -11,15 +11,21 @@ import SE3Tensor
 ///     α_eh        = softmax_{e → i}( q_i · k_e / √d )            per head h over its channels of every degree
 ///                                                               (d = Σ_l (2l+1) C_k / H), `GraphAttention`
 ///     z_i         = Σ_{e → i} α_e v_e
-///     f'_i        = W_z z_i + W_x f_i                            (self-interaction of the message and the skip)
+///     f'_i        = W_z z_i + W_x f_i                            (self-interaction of the message and the skip;
+///                                                               `attentive`: W_i = MLP(inner products of [z_i, f_i]))
 ///
 /// followed by the block's nonlinearity. Parameters: `"<name>.kv.radial.*"`, `"<name>.query.*"`,
-/// `"<name>.project_values.*"`, `"<name>.project_skip.*"`, the nonlinearity's `"<name>.norm.*"`.
+/// `"<name>.project_values.*"` and `"<name>.project_skip.*"` (linear) or `"<name>.attentive.*"`,
+/// the nonlinearity's `"<name>.norm.*"`.
 struct SE3TAttentionBlock: Sendable {
+    enum Projection: Sendable {
+        case linear(values: EquivariantLinear, skip: EquivariantLinear)
+        case attentive(AttentiveSelfInteraction)
+    }
+
     let keysValues: SE3TConvolution
     let query: EquivariantLinear
-    let projectValues: EquivariantLinear
-    let projectSkip: EquivariantLinear
+    let projection: Projection
     let nonlinearity: SE3TNonlinearity
     let valueIrreps: Irreps
     let keyIrreps: Irreps
@@ -42,10 +48,17 @@ struct SE3TAttentionBlock: Sendable {
                                          averageNeighbors: averageNeighbors, selfInteraction: nil, rng: &rng)
         query = try EquivariantLinear(store: store, name: "\(name).query", lmaxIn: L, channelsIn: C, channelsOut: A,
                                       bias: false, rng: &rng)
-        projectValues = try EquivariantLinear(store: store, name: "\(name).project_values", lmaxIn: L, channelsIn: A,
-                                              channelsOut: C, rng: &rng)
-        projectSkip = try EquivariantLinear(store: store, name: "\(name).project_skip", lmaxIn: L, channelsIn: C,
-                                            channelsOut: C, bias: false, rng: &rng)
+        switch config.selfInteraction {
+        case .linear:
+            projection = .linear(values: try EquivariantLinear(store: store, name: "\(name).project_values", lmaxIn: L,
+                                                               channelsIn: A, channelsOut: C, rng: &rng),
+                                 skip: try EquivariantLinear(store: store, name: "\(name).project_skip", lmaxIn: L,
+                                                             channelsIn: C, channelsOut: C, bias: false, rng: &rng))
+        case .attentive:
+            projection = .attentive(try AttentiveSelfInteraction(store: store, name: "\(name).attentive", lmax: L,
+                                                                 channelsIn: A + C, channelsOut: C,
+                                                                 hidden: config.radialHidden, rng: &rng))
+        }
         nonlinearity = try SE3TNonlinearity(kind: config.nonlinearity, store: store, name: "\(name).norm", lmax: L,
                                             channels: C, rng: &rng)
         valueHeads = try GraphAttention.headOfComponent(valueIrreps, heads: heads)
@@ -68,7 +81,13 @@ struct SE3TAttentionBlock: Sendable {
                                          headOf: valueHeads, heads: heads)
         let zf = SphericalFeatures(reshape(z, [N, (lmax + 1) * (lmax + 1), dV / ((lmax + 1) * (lmax + 1))]),
                                    lmax: lmax, channels: dV / ((lmax + 1) * (lmax + 1)))
-        let y = projectValues(zf).variable + projectSkip(x).variable
-        return (nonlinearity(SphericalFeatures(y, lmax: lmax, channels: channels)), alpha)
+        let y: SphericalFeatures<T>
+        switch projection {
+        case let .linear(values, skip):
+            y = SphericalFeatures(values(zf).variable + skip(x).variable, lmax: lmax, channels: channels)
+        case let .attentive(f):
+            y = f(SphericalFeatures(concat([zf.variable, x.variable], axis: 2), lmax: lmax, channels: zf.channels + channels))
+        }
+        return (nonlinearity(y), alpha)
     }
 }

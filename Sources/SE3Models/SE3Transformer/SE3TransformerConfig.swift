@@ -24,6 +24,18 @@ public struct SE3TransformerConfig: ArchitectureConfig, Equatable {
     public var symmetry: Symmetry
     /// The nonlinearity after each block.
     public var nonlinearity: Nonlinearity
+    /// How a block mixes channels after the attention.
+    public var selfInteraction: SelfInteraction
+
+    /// `model.self_interaction`.
+    public enum SelfInteraction: String, ConfigChoice {
+        /// `W_z z + W_x f`: one learned matrix per degree for the message and one for the skip
+        /// (NVIDIA's projection of the concatenation).
+        case linear
+        /// The paper's attentive self-interaction: per node and degree, the mixing matrix of
+        /// `[z, f]` is an MLP of their channels' inner products (`AttentiveSelfInteraction`).
+        case attentive
+    }
 
     /// `model.symmetry`.
     public enum Symmetry: String, ConfigChoice {
@@ -45,16 +57,17 @@ public struct SE3TransformerConfig: ArchitectureConfig, Equatable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case lmax, channels, layers, heads, div, radialHidden = "radial_hidden", radialLayerNorm = "radial_layer_norm"
-        case symmetry, nonlinearity
+        case symmetry, nonlinearity, selfInteraction = "self_interaction"
     }
 
     public static var keys: [String] { CodingKeys.allCases.map(\.stringValue) }
 
     public init(lmax: Int = 2, channels: Int = 16, layers: Int = 2, heads: Int = 4, div: Int = 2, radialHidden: Int = 32,
-                radialLayerNorm: Bool = true, symmetry: Symmetry = .se3, nonlinearity: Nonlinearity = .normSE3) {
+                radialLayerNorm: Bool = true, symmetry: Symmetry = .se3, nonlinearity: Nonlinearity = .normSE3,
+                selfInteraction: SelfInteraction = .linear) {
         self.lmax = lmax; self.channels = channels; self.layers = layers; self.heads = heads; self.div = div
         self.radialHidden = radialHidden; self.radialLayerNorm = radialLayerNorm; self.symmetry = symmetry
-        self.nonlinearity = nonlinearity
+        self.nonlinearity = nonlinearity; self.selfInteraction = selfInteraction
     }
 
     public init(from decoder: Decoder) throws {
@@ -69,6 +82,7 @@ public struct SE3TransformerConfig: ArchitectureConfig, Equatable {
         radialLayerNorm = try c.decodeIfPresent(Bool.self, forKey: .radialLayerNorm) ?? d.radialLayerNorm
         symmetry = try c.decodeIfPresent(Symmetry.self, forKey: .symmetry) ?? d.symmetry
         nonlinearity = try c.decodeIfPresent(Nonlinearity.self, forKey: .nonlinearity) ?? d.nonlinearity
+        selfInteraction = try c.decodeIfPresent(SelfInteraction.self, forKey: .selfInteraction) ?? d.selfInteraction
     }
 
     public func validate(common: CommonModelConfig, file: String) throws {
