@@ -52,7 +52,20 @@ public enum EdgeFrames {
                         a[k] += s
                     }
                 }
-                let r = Rotation.aligning(v[e]), dr = Rotation.aligningDerivative(v[e])
+                let r = Rotation.aligning(v[e])
+                if v[e].x == 0 && v[e].y == 0 && v[e].z != 0 {
+                    // On the polar axis the roll is undefined: take the rotations that tilt v̂
+                    // (Ω ẑ = −R δv̂, so ω_x = (R δv̂)_y, ω_y = −(R δv̂)_x) and no roll (ω_z = 0).
+                    let n = abs(v[e].z), u = v[e] / n
+                    for j in 0..<3 {
+                        var unit = SIMD3<Double>.zero
+                        unit[j] = 1
+                        let t = r * ((unit - u * u[j]) / n)
+                        gv.scalars[3 * e + j] = T(a.x * t.y - a.y * t.x)
+                    }
+                    continue
+                }
+                let dr = Rotation.aligningDerivative(v[e])
                 for (j, drj) in [dr.x, dr.y, dr.z].enumerated() {
                     let omega = drj * r.transposed                           // Ω_j = (∂R/∂v_j) Rᵀ
                     gv.scalars[3 * e + j] = T(a.x * omega[2, 1] + a.y * omega[0, 2] + a.z * omega[1, 0])
@@ -72,51 +85,33 @@ public enum EdgeFrames {
         require(x.rank == 3 && x.shape[1] == M, "EdgeFrames.rotate: input shape \(x.shape), expected [N, \(M), C]")
         require(rotations.shape == [E, bs], "EdgeFrames.rotate: rotations shape \(rotations.shape), expected [\(E), \(bs)]")
         require(rows.allSatisfy { $0 >= 0 && Int($0) < N }, "EdgeFrames.rotate: node index out of range 0..<\(N)")
-        let xv = x.value, dv = rotations.value
+        let xv = x.value, dv = rotations.value, layoutCopy = layout
+        let side = EdgeSide(edgeStride: R * C, rowStride: C)
         var out = Tensor<T>(zeros: [E, R, C])
-        let deg = layout.degree, ord = layout.order
-        xv.scalars.withUnsafeBufferPointer { px in
-        dv.scalars.withUnsafeBufferPointer { pd in
-        out.scalars.withUnsafeMutableBufferPointer { po in
-            for e in 0..<E {
-                let xr = px.baseAddress! + Int(rows[e]) * M * C, dr = pd.baseAddress! + e * bs
-                for r in 0..<R {
-                    let l = Int(deg[r]), m = Int(ord[r]), d = 2 * l + 1
-                    let drow = dr + WignerD.offset(l) + (m + l) * d, o = po.baseAddress! + (e * R + r) * C
-                    for j in 0..<d {
-                        let w = drow[j], xs = xr + (l * l + j) * C
-                        for c in 0..<C { o[c] += w * xs[c] }
-                    }
-                }
-            }
-        }}}
+        xv.scalars.withUnsafeBufferPointer { px in dv.scalars.withUnsafeBufferPointer { pd in
+        rows.withUnsafeBufferPointer { pr in out.scalars.withUnsafeMutableBufferPointer { po in
+            gather(px.baseAddress!, pd.baseAddress!, rows: pr.baseAddress!, edges: 0..<E, layout: layoutCopy, channels: C,
+                   scale: 1, into: po.baseAddress!, side: side)
+        } } } }
         let needX = x.requiresGrad, needD = rotations.requiresGrad
         return x.tape.custom(value: out, inputs: [x, rotations]) { g in
             var gx = needX ? Tensor<T>(zeros: [N, M, C]) : nil
             var gd = needD ? Tensor<T>(zeros: [E, bs]) : nil
-            g.scalars.withUnsafeBufferPointer { pg in
-            xv.scalars.withUnsafeBufferPointer { px in
-            dv.scalars.withUnsafeBufferPointer { pd in
-                for e in 0..<E {
-                    let node = Int(rows[e]), dr = pd.baseAddress! + e * bs
-                    for r in 0..<R {
-                        let l = Int(deg[r]), m = Int(ord[r]), d = 2 * l + 1
-                        let row = WignerD.offset(l) + (m + l) * d, gr = pg.baseAddress! + (e * R + r) * C
-                        for j in 0..<d {
-                            let xo = (node * M + l * l + j) * C
-                            if gx != nil {
-                                let w = dr[row + j]
-                                gx!.scalars.withUnsafeMutableBufferPointer { p in for c in 0..<C { p[xo + c] += w * gr[c] } }
-                            }
-                            if gd != nil {
-                                var s: T = 0
-                                for c in 0..<C { s += gr[c] * px[xo + c] }
-                                gd!.scalars[e * bs + row + j] += s
-                            }
-                        }
+            g.scalars.withUnsafeBufferPointer { pg in xv.scalars.withUnsafeBufferPointer { px in
+            dv.scalars.withUnsafeBufferPointer { pd in rows.withUnsafeBufferPointer { pr in
+                if gx != nil {
+                    gx!.scalars.withUnsafeMutableBufferPointer {
+                        scatter(pg.baseAddress!, side: side, pd.baseAddress!, rows: pr.baseAddress!, edges: 0..<E,
+                                layout: layoutCopy, channels: C, scale: 1, into: $0.baseAddress!)
                     }
                 }
-            }}}
+                if gd != nil {
+                    gd!.scalars.withUnsafeMutableBufferPointer {
+                        rotationGradient(pg.baseAddress!, side: side, px.baseAddress!, rows: pr.baseAddress!, edges: 0..<E,
+                                         layout: layoutCopy, channels: C, scale: 1, into: $0.baseAddress!)
+                    }
+                }
+            } } } }
             return [gx, gd]
         }
     }
@@ -133,51 +128,33 @@ public enum EdgeFrames {
         require(z.shape == [E, R, C], "EdgeFrames.rotateBack: input shape \(z.shape), expected [\(E), \(R), C]")
         require(rotations.shape == [E, bs], "EdgeFrames.rotateBack: rotations shape \(rotations.shape), expected [\(E), \(bs)]")
         require(destinations.allSatisfy { $0 >= 0 && Int($0) < nodeCount }, "EdgeFrames.rotateBack: destination out of range")
-        let zv = z.value, dv = rotations.value
+        let zv = z.value, dv = rotations.value, layoutCopy = layout
+        let side = EdgeSide(edgeStride: R * C, rowStride: C)
         var out = Tensor<T>(zeros: [nodeCount, M, C])
-        let deg = layout.degree, ord = layout.order
-        zv.scalars.withUnsafeBufferPointer { pz in
-        dv.scalars.withUnsafeBufferPointer { pd in
-        out.scalars.withUnsafeMutableBufferPointer { po in
-            for e in 0..<E {
-                let yr = po.baseAddress! + Int(destinations[e]) * M * C, dr = pd.baseAddress! + e * bs
-                for r in 0..<R {
-                    let l = Int(deg[r]), m = Int(ord[r]), d = 2 * l + 1
-                    let drow = dr + WignerD.offset(l) + (m + l) * d, zr = pz.baseAddress! + (e * R + r) * C
-                    for j in 0..<d {
-                        let w = scale * drow[j], ys = yr + (l * l + j) * C
-                        for c in 0..<C { ys[c] += w * zr[c] }
-                    }
-                }
-            }
-        }}}
+        zv.scalars.withUnsafeBufferPointer { pz in dv.scalars.withUnsafeBufferPointer { pd in
+        destinations.withUnsafeBufferPointer { pr in out.scalars.withUnsafeMutableBufferPointer { po in
+            scatter(pz.baseAddress!, side: side, pd.baseAddress!, rows: pr.baseAddress!, edges: 0..<E, layout: layoutCopy,
+                    channels: C, scale: scale, into: po.baseAddress!)
+        } } } }
         let needZ = z.requiresGrad, needD = rotations.requiresGrad
         return z.tape.custom(value: out, inputs: [z, rotations]) { g in
             var gz = needZ ? Tensor<T>(zeros: [E, R, C]) : nil
             var gd = needD ? Tensor<T>(zeros: [E, bs]) : nil
-            g.scalars.withUnsafeBufferPointer { pg in
-            zv.scalars.withUnsafeBufferPointer { pz in
-            dv.scalars.withUnsafeBufferPointer { pd in
-                for e in 0..<E {
-                    let gr = pg.baseAddress! + Int(destinations[e]) * M * C, dr = pd.baseAddress! + e * bs
-                    for r in 0..<R {
-                        let l = Int(deg[r]), m = Int(ord[r]), d = 2 * l + 1
-                        let row = WignerD.offset(l) + (m + l) * d, zo = (e * R + r) * C
-                        for j in 0..<d {
-                            let gs = gr + (l * l + j) * C
-                            if gz != nil {
-                                let w = scale * dr[row + j]
-                                gz!.scalars.withUnsafeMutableBufferPointer { p in for c in 0..<C { p[zo + c] += w * gs[c] } }
-                            }
-                            if gd != nil {
-                                var s: T = 0
-                                for c in 0..<C { s += pz[zo + c] * gs[c] }
-                                gd!.scalars[e * bs + row + j] += scale * s
-                            }
-                        }
+            g.scalars.withUnsafeBufferPointer { pg in zv.scalars.withUnsafeBufferPointer { pz in
+            dv.scalars.withUnsafeBufferPointer { pd in destinations.withUnsafeBufferPointer { pr in
+                if gz != nil {
+                    gz!.scalars.withUnsafeMutableBufferPointer {
+                        gather(pg.baseAddress!, pd.baseAddress!, rows: pr.baseAddress!, edges: 0..<E, layout: layoutCopy,
+                               channels: C, scale: scale, into: $0.baseAddress!, side: side)
                     }
                 }
-            }}}
+                if gd != nil {
+                    gd!.scalars.withUnsafeMutableBufferPointer {
+                        rotationGradient(pz.baseAddress!, side: side, pg.baseAddress!, rows: pr.baseAddress!, edges: 0..<E,
+                                         layout: layoutCopy, channels: C, scale: scale, into: $0.baseAddress!)
+                    }
+                }
+            } } } }
             return [gz, gd]
         }
     }

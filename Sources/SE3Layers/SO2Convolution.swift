@@ -13,20 +13,25 @@ import SE3Tensor
 ///
 /// `x_{±m}` are the `(l = m…L, ±m)` rows times the channels. The complex form commutes with
 /// rotations about the edge axis (which turn `(x_{+m}, x_{−m})` by `mα`), so any roll of the frame
-/// gives the same result. Every matrix is `N(0, 1)` with `1/√fan_in` in the forward pass, `act` is
-/// `k·SiLU`. Parameters `"<name>.m<m>.…"`: `w1`, `w2` (m = 0), `w1r`, `w1i`, `w2r`, `w2i` (m > 0),
-/// `edge.w`, `edge.b`.
+/// gives the same result. Every matrix is `N(0, 1)` with `1/√fan_in` in the forward pass (`W₁`:
+/// `(L − m + 1)·C_in`, `W₂`: `hidden`, `W_e`: `C_edge`), `act` is `k·SiLU`.
+///
+/// Parameters `"<name>.m<m>.…"`: `w1` `[(L−m+1)·C_in, width]` (`width` = `hidden` for `m = 0`,
+/// `2·hidden` for `m > 0`: the columns of `W₁ʳ` then of `W₁ⁱ`), `w2` `[width, (L−m+1)·C_out]`
+/// (the rows of `W₂ʳ` then of `W₂ⁱ`), `edge.w` `[C_edge, width]`, `edge.b` `[width]` (`e_r` then
+/// `e_i`). `EdgeFrameMessages` runs two of these, the grid activation and the rotations as one
+/// fused op; `callAsFunction` is the same map from separate tape ops.
 public struct SO2Convolution: Sendable {
     public let layout: EdgeFrameLayout
     public let channelsIn: Int
     public let channelsOut: Int
     public let hidden: Int
     public let edgeChannels: Int
-    /// Per order `m = 0…mmax`: the weights (`m = 0`: `[w1, w2]`; `m > 0`: `[w1r, w1i, w2r, w2i]`),
-    /// the edge map and its bias.
-    let weights: [[Parameter]]
-    let edgeWeights: [Parameter]
-    let edgeBiases: [Parameter]
+    /// Per order `m = 0…mmax`.
+    public let w1: [Parameter]
+    public let w2: [Parameter]
+    public let edgeWeights: [Parameter]
+    public let edgeBiases: [Parameter]
 
     public init<T>(store: ParameterStore<T>, name: String, layout: EdgeFrameLayout, channelsIn: Int, channelsOut: Int,
                    hidden: Int, edgeChannels: Int, rng: inout SeededGenerator) throws {
@@ -34,32 +39,32 @@ public struct SO2Convolution: Sendable {
                              "sizes", "\(channelsIn), \(channelsOut), \(hidden), \(edgeChannels)", "must be >= 1")
         self.layout = layout; self.channelsIn = channelsIn; self.channelsOut = channelsOut
         self.hidden = hidden; self.edgeChannels = edgeChannels
-        var ws: [[Parameter]] = [], ew: [Parameter] = [], eb: [Parameter] = []
+        var a: [Parameter] = [], b: [Parameter] = [], ew: [Parameter] = [], eb: [Parameter] = []
         for m in 0...layout.mmax {
-            let n = layout.lmax - m + 1, p = "\(name).m\(m)"
-            let width = m == 0 ? hidden : 2 * hidden
+            let n = layout.lmax - m + 1, p = "\(name).m\(m)", width = m == 0 ? hidden : 2 * hidden
             ew.append(store.register("\(p).edge.w", shape: [edgeChannels, width], initializer: .normal(std: 1), rng: &rng))
             eb.append(store.register("\(p).edge.b", shape: [width], initializer: .zeros, rng: &rng))
-            func w(_ s: String, _ a: Int, _ b: Int) -> Parameter {
-                store.register("\(p).\(s)", shape: [a, b], initializer: .normal(std: 1), rng: &rng)
-            }
-            if m == 0 {
-                ws.append([w("w1", n * channelsIn, hidden), w("w2", hidden, n * channelsOut)])
-            } else {
-                ws.append([w("w1r", n * channelsIn, hidden), w("w1i", n * channelsIn, hidden),
-                           w("w2r", hidden, n * channelsOut), w("w2i", hidden, n * channelsOut)])
-            }
+            a.append(store.register("\(p).w1", shape: [n * channelsIn, width], initializer: .normal(std: 1), rng: &rng))
+            b.append(store.register("\(p).w2", shape: [width, n * channelsOut], initializer: .normal(std: 1), rng: &rng))
         }
-        weights = ws; edgeWeights = ew; edgeBiases = eb
+        w1 = a; w2 = b; edgeWeights = ew; edgeBiases = eb
+    }
+
+    /// Gate width of order `m` (`hidden` or `2·hidden`).
+    public func width(m: Int) -> Int { m == 0 ? hidden : 2 * hidden }
+
+    /// Every parameter, order by order (`w1`, `w2`, `edge.w`, `edge.b`).
+    public var parameters: [Parameter] {
+        (0...layout.mmax).flatMap { [w1[$0], w2[$0], edgeWeights[$0], edgeBiases[$0]] }
     }
 
     public func callAsFunction<T>(_ x: Variable<T>, edge: Variable<T>) -> Variable<T> {
-        let E = x.shape[0], Ci = channelsIn, Co = channelsOut
+        let E = x.shape[0], Ci = channelsIn, Co = channelsOut, h = hidden
         require(x.shape == [E, layout.count, Ci], "SO2Convolution: input shape \(x.shape), expected [E, \(layout.count), \(Ci)]")
         require(edge.shape == [E, edgeChannels], "SO2Convolution: edge embedding shape \(edge.shape), expected [E, \(edgeChannels)]")
         let tape = x.tape, k = T(ActivationNormalization.silu)
-        func dense(_ v: Variable<T>, _ p: Parameter) -> Variable<T> {
-            matmul(v, tape.parameter(p)) * (1 / T(p.shape[0]).squareRoot())
+        func dense(_ v: Variable<T>, _ p: Parameter, fanIn: Int) -> Variable<T> {
+            matmul(v, tape.parameter(p)) * (1 / T(fanIn).squareRoot())
         }
         func block(_ m: Int) -> Variable<T> {
             let r = layout.rows(m: m)
@@ -68,19 +73,18 @@ public struct SO2Convolution: Sendable {
         var parts: [Variable<T>] = []
         for m in 0...layout.mmax {
             let n = layout.lmax - m + 1
-            let e = silu(addRowVector(dense(edge, edgeWeights[m]), tape.parameter(edgeBiases[m]))) * k
+            let e = silu(addRowVector(dense(edge, edgeWeights[m], fanIn: edgeChannels), tape.parameter(edgeBiases[m])), scale: k)
             if m == 0 {
-                let y = dense(dense(block(0), weights[0][0]) * e, weights[0][1])
+                let y = dense(dense(block(0), w1[0], fanIn: n * Ci) * e, w2[0], fanIn: h)
                 parts.append(reshape(y, [E, n, Co]))
                 continue
             }
-            let er = sliceColumns(e, 0..<hidden), ei = sliceColumns(e, hidden..<(2 * hidden))
-            let w = weights[m]
-            func P(_ v: Variable<T>) -> Variable<T> { dense(dense(v, w[0]) * er, w[2]) }
-            func Q(_ v: Variable<T>) -> Variable<T> { dense(dense(v, w[1]) * ei, w[3]) }
-            let plus = block(m), minus = block(-m)
-            parts.append(reshape(P(plus) - Q(minus), [E, n, Co]))
-            parts.append(reshape(P(minus) + Q(plus), [E, n, Co]))
+            let er = sliceColumns(e, 0..<h), ei = sliceColumns(e, h..<(2 * h))
+            let up = dense(block(m), w1[m], fanIn: n * Ci), um = dense(block(-m), w1[m], fanIn: n * Ci)
+            let vp = concat([sliceColumns(up, 0..<h) * er, (sliceColumns(um, h..<(2 * h)) * ei) * -1], axis: 1)
+            let vm = concat([sliceColumns(um, 0..<h) * er, sliceColumns(up, h..<(2 * h)) * ei], axis: 1)
+            parts.append(reshape(dense(vp, w2[m], fanIn: h), [E, n, Co]))
+            parts.append(reshape(dense(vm, w2[m], fanIn: h), [E, n, Co]))
         }
         return concat(parts, axis: 1)
     }

@@ -9,17 +9,21 @@ import Darwin
 
 /// Spherical-harmonic coefficients ↔ values on a grid of the sphere (eSCN's S² activations, seed
 /// eq. 13–16): `latitudes` Gauss–Legendre nodes in `cos θ` times `longitudes` equally spaced
-/// `φ_j = 2πj / longitudes`, point `p = (i, j)` at `(sin θ_i cos φ_j, sin θ_i sin φ_j, cos θ_i)`:
+/// `φ_j = 2πj / longitudes`, point `p = (i, j)` at `(sin θ_i cos φ_j, sin θ_i sin φ_j, cos θ_i)`.
+/// Grid values use the integral normalisation (as fairchem's `SO3_Grid`, e3nn `"integral"`),
+/// `f(p) = Σ_k x_k Ŷ_k(p)` with `Ŷ = Y / √(4π)` and `Y` the component-normalised harmonics of
+/// the node features, so that unit coefficients give values of order one whatever `lmax`:
 ///
-///     toGrid[p, k]   = Y_{l_k m_k}(p)                                  (component normalisation)
-///     fromGrid[k, p] = w_i / (2 · longitudes) · Y_{l_k m_k}(p)          (w_i: Gauss–Legendre weights)
+///     toGrid[p, k]   = Y_{l_k m_k}(p) / √(4π)
+///     fromGrid[k, p] = √(4π) · w_i / (2 · longitudes) · Y_{l_k m_k}(p)     (w_i: Gauss–Legendre weights)
 ///
 /// for the coefficients `k` of `coefficients` (`(l, m)` pairs in any order: a node's
 /// `l² + l + m` order, or an `EdgeFrameLayout`). `fromGrid` is the quadrature of
-/// `(1/4π) ∫ f Y_lm dΩ`, so `fromGrid · toGrid = I` exactly when `latitudes ≥ lmax + 1` and
+/// `∫ f Ŷ_lm dΩ`, so `fromGrid · toGrid = I` exactly when `latitudes ≥ lmax + 1` and
 /// `longitudes > 2·max|m|`. A pointwise function on the grid is equivariant only up to the
 /// quadrature's error (it creates higher frequencies); the error falls quickly with the
-/// resolution. Matrices are built in Double and stored in `T` by the ops.
+/// resolution (fairchem's default resolution integrates the quadratic part of the activation
+/// exactly). Matrices are built in Double and stored in `T` by the ops.
 public struct SphereGrid: Sendable {
     public let latitudes: Int
     public let longitudes: Int
@@ -38,24 +42,38 @@ public struct SphereGrid: Sendable {
         self.longitudes = longitudes
         self.coefficients = coefficients
         let lmax = coefficients.map(\.l).max() ?? 0
-        let (t, w) = GaussLegendre.rule(latitudes)
         let P = latitudes * longitudes, K = coefficients.count
         var to = [Double](repeating: 0, count: P * K), from = to
-        for i in 0..<latitudes {
-            let ct = t[i], st = (1 - ct * ct).squareRoot()
-            for j in 0..<longitudes {
-                let phi = 2 * Double.pi * Double(j) / Double(longitudes)
-                let y = SphericalHarmonics.evaluate(lmax: lmax, SIMD3(st * cos(phi), st * sin(phi), ct))
-                let p = i * longitudes + j
-                for (k, c) in coefficients.enumerated() {
-                    let v = y[c.l * c.l + c.l + c.m]
-                    to[p * K + k] = v
-                    from[k * P + p] = w[i] / (2 * Double(longitudes)) * v
-                }
+        for (p, node) in Self.quadrature(latitudes: latitudes, longitudes: longitudes).enumerated() {
+            let y = SphericalHarmonics.evaluate(lmax: lmax, node.point)
+            for (k, c) in coefficients.enumerated() {
+                let v = y[c.l * c.l + c.l + c.m]
+                to[p * K + k] = v / Self.fourPiRoot
+                from[k * P + p] = Self.fourPiRoot * node.weight * v
             }
         }
         toGrid = to
         fromGrid = from
+    }
+
+    /// `√(4π)`: component over integral normalisation.
+    public static let fourPiRoot = (4 * Double.pi).squareRoot()
+
+    /// The grid's points `p = (i, j)` (index `i · longitudes + j`) and quadrature weights
+    /// `w_i / (2 · longitudes)` (summing to 1): `Σ_p weight_p f(p) = (1/4π) ∫ f dΩ` exactly for
+    /// `f` of degree `< 2·latitudes` in `cos θ` and of order `< longitudes` in `φ`.
+    public static func quadrature(latitudes: Int, longitudes: Int) -> [(point: SIMD3<Double>, weight: Double)] {
+        let (t, w) = GaussLegendre.rule(latitudes)
+        var nodes: [(point: SIMD3<Double>, weight: Double)] = []
+        nodes.reserveCapacity(latitudes * longitudes)
+        for i in 0..<latitudes {
+            let ct = t[i], st = (1 - ct * ct).squareRoot()
+            for j in 0..<longitudes {
+                let phi = 2 * Double.pi * Double(j) / Double(longitudes)
+                nodes.append((SIMD3(st * cos(phi), st * sin(phi), ct), w[i] / (2 * Double(longitudes))))
+            }
+        }
+        return nodes
     }
 
     /// The coefficients of node features: `(l, m)` in `l² + l + m` order, `l = 0…lmax`.
@@ -104,7 +122,7 @@ public struct SphereGrid: Sendable {
                     T.gemm(transposeA: false, transposeB: false, m: P, n: C, k: K, alpha: 1, a: pt.baseAddress!, lda: K,
                            b: px.baseAddress! + (b0 + b) * K * C, ldb: C, beta: 0, c: grid.baseAddress! + b * P * C, ldc: C)
                 }
-                for i in 0..<(n * P * C) { let z = grid[i]; grid[i] = k * z / (1 + T.exp(-z)) }
+                VectorMath.silu(grid.baseAddress!, count: n * P * C, scale: k, into: grid.baseAddress!)
                 for b in 0..<n {
                     T.gemm(transposeA: false, transposeB: false, m: K, n: C, k: P, alpha: 1, a: pf.baseAddress!, lda: P,
                            b: grid.baseAddress! + b * P * C, ldb: C, beta: 0, c: po.baseAddress! + (b0 + b) * K * C, ldc: C)
@@ -131,10 +149,7 @@ public struct SphereGrid: Sendable {
                         T.gemm(transposeA: true, transposeB: false, m: P, n: C, k: K, alpha: 1, a: pf.baseAddress!, lda: P,
                                b: pg.baseAddress! + (b0 + b) * K * C, ldb: C, beta: 0, c: up + b * P * C, ldc: C)
                     }
-                    for i in 0..<(n * P * C) {
-                        let z = grid[i], s = 1 / (1 + T.exp(-z))
-                        up[i] *= k * s * (1 + z * (1 - s))
-                    }
+                    VectorMath.siluGradient(grid, count: n * P * C, scale: k, multiplying: up)
                     for b in 0..<n {      // ∂x = toᵀ · ∂grid
                         T.gemm(transposeA: true, transposeB: false, m: K, n: C, k: P, alpha: 1, a: pt.baseAddress!, lda: K,
                                b: up + b * P * C, ldb: C, beta: 0, c: pgx.baseAddress! + (b0 + b) * K * C, ldc: C)
@@ -146,10 +161,22 @@ public struct SphereGrid: Sendable {
         }
     }
 
+    /// `[points.count, coefficients.count]` row-major: `Y_{l_k m_k}(p) / √(4π)`, values at any points
+    /// in the normalisation of `toGrid` (sampling matrix for `transform`).
+    public static func samplingMatrix(coefficients: [(l: Int, m: Int)], at points: [SIMD3<Double>]) -> [Double] {
+        let lmax = coefficients.map(\.l).max() ?? 0, K = coefficients.count
+        var a = [Double](repeating: 0, count: points.count * K)
+        for (p, v) in points.enumerated() {
+            let y = SphericalHarmonics.evaluate(lmax: lmax, v)
+            for (k, c) in coefficients.enumerated() { a[p * K + k] = y[c.l * c.l + c.l + c.m] / fourPiRoot }
+        }
+        return a
+    }
+
     /// `y[b] = A · x[b]` for `x` `[B, columns, C]`, `A` `[rows, columns]` constant; backward `Aᵀ`.
     @_specialize(where T == Float)
     @_specialize(where T == Double)
-    static func transform<T>(_ x: Variable<T>, matrix a: [T], rows: Int, columns: Int) -> Variable<T> {
+    public static func transform<T>(_ x: Variable<T>, matrix a: [T], rows: Int, columns: Int) -> Variable<T> {
         let B = x.shape.first ?? 0, C = x.shape.last ?? 0
         require(x.rank == 3 && x.shape[1] == columns, "SphereGrid: input shape \(x.shape), expected [B, \(columns), C]")
         let xv = x.value

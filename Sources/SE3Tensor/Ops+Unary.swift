@@ -73,13 +73,22 @@ func logistic<T: TensorScalar>(_ x: T) -> T {
 
 /// Logistic sigmoid σ(x) = 1/(1+e^{-x}); σ' = σ(1−σ).
 @inlinable public func sigmoid<T>(_ a: Variable<T>) -> Variable<T> { applyUnary(a, SigmoidKernel.self) }
-/// SiLU / swish x·σ(x); derivative σ(x)(1 + x(1−σ(x))). σ(x) is kept from the
-/// forward pass so the backward needs no second exp.
-@inlinable public func silu<T>(_ a: Variable<T>) -> Variable<T> {
-    let x = a.value
-    let s = x.map { logistic($0) }
-    return a.tape.custom(value: x * s, inputs: [a]) { g in
-        [Tensor(shape: g.shape, scalars: zip3Map(g, x, s) { gi, xi, si in gi * si * (1 + xi * (1 - si)) })]
+/// SiLU / swish `k·x·σ(x)` (`scale` k, default 1); derivative `k·σ(x)(1 + x(1−σ(x)))`. Keeps only
+/// `x` (the backward pass recomputes σ); `VectorMath` evaluates both.
+@inlinable public func silu<T>(_ a: Variable<T>, scale: T = 1) -> Variable<T> {
+    let x = a.value, n = x.count
+    var y = Tensor<T>(zeros: x.shape)
+    x.scalars.withUnsafeBufferPointer { px in
+        y.scalars.withUnsafeMutableBufferPointer { VectorMath.silu(px.baseAddress!, count: n, scale: scale, into: $0.baseAddress!) }
+    }
+    return a.tape.custom(value: y, inputs: [a]) { g in
+        var gx = g
+        x.scalars.withUnsafeBufferPointer { px in
+            gx.scalars.withUnsafeMutableBufferPointer {
+                VectorMath.siluGradient(px.baseAddress!, count: n, scale: scale, multiplying: $0.baseAddress!)
+            }
+        }
+        return [gx]
     }
 }
 /// softplus log(1+e^x) (stable form); derivative σ(x).

@@ -31,6 +31,8 @@ public enum EquivarianceCheck {
         public var structures: Int
         public var rotations: Int
         public var inversionClaimed: Bool
+        /// The architecture's own tolerance (`ArchitectureConfig.equivarianceTolerance`), if any.
+        public var modelTolerance: Double?
         public var largest: Double { rows.map(\.error).max() ?? 0 }
     }
 
@@ -86,7 +88,8 @@ public enum EquivarianceCheck {
                 rows.append(Row(output: spec.name, kind: spec.kind, transform: kind, error: v > 0 ? d / v : d))
             }
         }
-        return Report(rows: rows, structures: n, rotations: rotations, inversionClaimed: claimsInversion)
+        return Report(rows: rows, structures: n, rotations: rotations, inversionClaimed: claimsInversion,
+                      modelTolerance: config.model.architecture.equivarianceTolerance)
     }
 
     static func predict<T: TensorScalar>(_ model: any GraphModel<T>, _ graph: AtomGraph) throws -> [String: [Double]] {

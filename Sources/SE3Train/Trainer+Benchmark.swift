@@ -11,10 +11,14 @@ public struct BenchmarkResult: Sendable {
     public var ranks: Int
     public var seconds: Double
     public var molecules: Double
+    /// Mean atoms and directed edges per timed step and rank (the work the figure is for).
+    public var atomsPerStep: Double
+    public var edgesPerStep: Double
 
     public var jsonObject: [String: Any] {
         ["molecules_per_second": moleculesPerSecond, "peak_memory_mb": peakMemoryMB, "steps": steps,
-         "ranks": ranks, "seconds": seconds, "molecules": molecules]
+         "ranks": ranks, "seconds": seconds, "molecules": molecules, "atoms_per_step": atomsPerStep,
+         "edges_per_step": edgesPerStep]
     }
 }
 
@@ -25,21 +29,24 @@ extension Trainer {
     public func benchmark(steps: Int, warmup: Int = 1) throws -> BenchmarkResult {
         var e = 0
         var plan = sampler.batches(epoch: e)
-        var index = 0
+        var index = 0, atoms = 0, edges = 0
         func next() throws -> Double {
             if index >= plan.count { e += 1; plan = sampler.batches(epoch: e); index = 0 }
             let batch = try self.batch(epoch: e, index: index, plan: plan)
             index += 1
+            for b in batch { atoms += b.atomicNumbers.count; edges += b.source.count }
             return try trainStep(batch).totals.count
         }
         for _ in 0..<warmup { _ = try next() }
         try comm.barrier()
+        atoms = 0; edges = 0
         let start = Date()
         var molecules = 0.0
         for _ in 0..<steps { molecules += try next() }
         let elapsed = try comm.allreduceMax(Date().timeIntervalSince(start))
         let peak = try comm.allreduceMax(ProcessMemory.peakResidentMegabytes())
         return BenchmarkResult(moleculesPerSecond: elapsed > 0 ? molecules / elapsed : 0, peakMemoryMB: peak,
-                               steps: steps, ranks: comm.size, seconds: elapsed, molecules: molecules)
+                               steps: steps, ranks: comm.size, seconds: elapsed, molecules: molecules,
+                               atomsPerStep: Double(atoms) / Double(max(1, steps)), edgesPerStep: Double(edges) / Double(max(1, steps)))
     }
 }

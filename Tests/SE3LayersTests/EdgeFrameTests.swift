@@ -79,92 +79,6 @@ final class EdgeFrameTests: XCTestCase {
         XCTAssertLessThan(err2, 1e-7)
     }
 
-    /// The full CG tensor product of `x` with the edge harmonics and per-path weights equals
-    /// (eq. 15–16): rotate into the frame, per order the map `ỹ_m = a x̃_m + b x̃_{−m}`,
-    /// `ỹ_{−m} = a x̃_{−m} − b x̃_m` with `a`, `b` sums of weights times `C^{(Lo, ±m)}_{(Li, ±m)(Lf, 0)}`
-    /// (`mmax = lmax` at lmax 2 and 3), rotate back.
-    func testSO2MapEqualsTheFullTensorProduct() throws {
-        for L in [2, 3] {
-            var g = SeededGenerator(seed: 113 + UInt64(L))
-            let C = 2, E = 4
-            let plan = try TensorProductPlan(lmaxIn: L, lmaxFilter: L, lmaxOut: L, channels: C)
-            let v = LT.randomVectors(E, &g)
-            let x = LT.randomFeatures(E, lmax: L, channels: C, &g)
-            let w = Tensor<Double>.randomNormal(shape: [E, plan.pathCount, C], using: &g)
-            let tape = Tape<Double>()
-            let full = TensorProduct.edges(plan, input: tape.constant(x), sources: nil, filter: tape.constant(LT.sh(v, lmax: L)),
-                                           weights: tape.constant(w)).value
-            let layout = EdgeFrameLayout(lmax: L, mmax: L)
-            let d = EdgeFrames.rotations(tape.constant(LT.vectorTensor(v)), lmax: L)
-            let xt = EdgeFrames.rotate(tape.constant(x), rotations: d, rows: (0..<E).map(Int32.init), layout: layout).value
-            var yt = Tensor<Double>(zeros: [E, layout.count, C])
-            func row(_ l: Int, _ m: Int) -> Int { layout.rows(m: m).lowerBound + (l - abs(m)) }
-            for e in 0..<E {
-                for (p, path) in plan.paths.enumerated() {
-                    let block = ClebschGordan.block(l1: path.l1, l2: path.lf, l3: path.lo)
-                    let yf = Double(2 * path.lf + 1).squareRoot()        // Y^{lf}(+z) = √(2lf+1) δ_{m0}
-                    for mo in 0...min(path.l1, path.lo) {
-                        let a = block[mo, 0, mo], b = block[-mo, 0, mo]              // into +mo from ±mo
-                        let a2 = block[-mo, 0, -mo], b2 = block[mo, 0, -mo]          // into −mo from ∓mo
-                        if mo > 0 {
-                            XCTAssertEqual(a2, a, accuracy: 1e-13, "eq. 16: the −m coefficient equals the +m one")
-                            XCTAssertEqual(b2, -b, accuracy: 1e-13, "eq. 16: antisymmetric cross terms")
-                        }
-                        for c in 0..<C {
-                            let s = path.alpha * w[e, p, c] * yf
-                            if mo == 0 {
-                                yt[e, row(path.lo, 0), c] += s * a * xt[e, row(path.l1, 0), c]
-                            } else {
-                                yt[e, row(path.lo, mo), c] += s * (a * xt[e, row(path.l1, mo), c] + b * xt[e, row(path.l1, -mo), c])
-                                yt[e, row(path.lo, -mo), c] += s * (a2 * xt[e, row(path.l1, -mo), c] + b2 * xt[e, row(path.l1, mo), c])
-                            }
-                        }
-                    }
-                }
-            }
-            let back = EdgeFrames.rotateBack(tape.constant(yt), rotations: d, destinations: (0..<E).map(Int32.init), nodeCount: E,
-                                             layout: layout, scale: 1).value
-            XCTAssertLessThan(LT.relDiff(back, full), 1e-12, "lmax \(L)")
-            XCTAssertGreaterThan(full.scalars.map(Swift.abs).max()!, 0.1)
-        }
-    }
-
-    /// The SO(2) convolution commutes with rotations about the edge axis; gradients match finite
-    /// differences.
-    func testSO2ConvolutionRollEquivarianceAndGradients() throws {
-        var g = SeededGenerator(seed: 116)
-        let store = ParameterStore<Double>()
-        let layout = EdgeFrameLayout(lmax: 3, mmax: 2)
-        let conv = try SO2Convolution(store: store, name: "so2", layout: layout, channelsIn: 3, channelsOut: 2, hidden: 4,
-                                      edgeChannels: 5, rng: &g)
-        for i in 0..<store.count where store.values[i] == 0 { store.values[i] = 0.3 * g.nextGaussian() }
-        let E = 3
-        let x = Tensor<Double>.randomNormal(shape: [E, layout.count, 3], using: &g)
-        let h = Tensor<Double>.randomNormal(shape: [E, 5], using: &g)
-        func roll(_ t: Tensor<Double>, _ alpha: Double) -> Tensor<Double> {
-            var out = t
-            let C = t.shape[2]
-            for e in 0..<t.shape[0] { for m in 1...layout.mmax {
-                let cp = Foundation.cos(Double(m) * alpha), sp = Foundation.sin(Double(m) * alpha)
-                for (rp, rm) in zip(layout.rows(m: m), layout.rows(m: -m)) { for c in 0..<C {
-                    let a = t[e, rp, c], b = t[e, rm, c]
-                    out[e, rp, c] = cp * a - sp * b
-                    out[e, rm, c] = sp * a + cp * b
-                } }
-            } }
-            return out
-        }
-        let tape = Tape<Double>(store: store)
-        let y = conv(tape.constant(x), edge: tape.constant(h)).value
-        XCTAssertEqual(y.shape, [E, layout.count, 2])
-        let yr = conv(tape.constant(roll(x, 0.77)), edge: tape.constant(h)).value
-        XCTAssertLessThan(LT.relDiff(yr, roll(y, 0.77)), 1e-12)
-        let probe = Tensor<Double>.randomNormal(shape: [E, layout.count, 2], using: &g)
-        XCTAssertLessThan(GradientCheck.checkParameters(store: store) { t in LT.probe(conv(t.constant(x), edge: t.constant(h)), probe) }, 1e-7)
-        XCTAssertLessThan(LT.inputGradientError(x, store: store) { v in LT.probe(conv(v, edge: v.tape.constant(h)), probe) }, 1e-7)
-        XCTAssertLessThan(LT.inputGradientError(h, store: store) { v in LT.probe(conv(v.tape.constant(x), edge: v), probe) }, 1e-7)
-    }
-
     /// `fromGrid · toGrid = I` on node and edge-frame coefficients; the activation's gradient;
     /// with enough longitudes the edge-frame activation commutes with rolls to round-off, and with
     /// a fine grid the node activation is rotation-equivariant to within a small error.
@@ -206,11 +120,11 @@ final class EdgeFrameTests: XCTestCase {
             let y = grid.activation(t.constant(x)).value, yr = grid.activation(t.constant(roll(x, 0.4))).value
             return LT.relDiff(yr, roll(y, 0.4))
         }
-        // measured: 0.32 (5 longitudes, fairchem's default here), 0.032 (10), 1.4e-3 (20), 7e-5 (40), 2e-9 (80), 2e-15 (160)
+        // measured: 0.42 (5 longitudes, fairchem's default here), 1.1e-5 (20), 4e-16 (80), 5e-16 (160)
         let errors = try [5, 20, 80, 160].map(rollError)
         XCTAssertGreaterThan(errors[0], 1e-2, "the default resolution aliases")
-        XCTAssertEqual(errors, errors.sorted(by: >), "falls with the resolution")
-        XCTAssertLessThan(errors[2], 1e-8)
+        XCTAssertLessThan(errors[1], 1e-3 * errors[0], "falls with the resolution")
+        XCTAssertLessThan(errors[2], 1e-13)
         XCTAssertLessThan(errors[3], 1e-13)
     }
 }

@@ -104,6 +104,35 @@ final class ModelFactoryTests: XCTestCase {
         }
         // lmax 0 with scalar heads only is fine
         XCTAssertNoThrow(try ModelFactory.make(config: smallConfig(lmax: 0, nonlinearity: .gate), outputs: [allOutputs[1]], seed: 1))
+        // eSCN: orders within degrees, grids that hold degree lmax
+        for (e, key) in [(escnConfig(lmax: 2, mmax: 3), "model.mmax"), (escnConfig(lmax: 9, mmax: 2), "model.lmax"),
+                         (escnConfig(lmax: 3, mmax: 2, latitudes: 3), "model.grid_latitudes"),
+                         (escnConfig(lmax: 3, mmax: 2, longitudes: 6), "model.grid_longitudes"),
+                         (escnConfig(lmax: 2, mmax: 2, samples: 0), "model.sphere_samples")] {
+            XCTAssertThrowsError(try ModelFactory.make(config: e, outputs: [allOutputs[0]], seed: 1)) {
+                XCTAssertTrue("\($0)".contains(key), "\($0)")
+            }
+        }
+    }
+
+    func testESCNParametersAndHeads() throws {
+        let m = try ModelFactory.make(config: escnConfig(lmax: 3, mmax: 2, layers: 2), outputs: allOutputs, seed: 1, as: Double.self)
+        let names = Set(m.store.parameters.map(\.name))
+        for n in ["embedding.weight", "layers.0.message.edge.distance.w", "layers.0.message.edge.source.weight",
+                  "layers.1.message.source.m0.w1", "layers.1.message.target.m2.w2", "layers.1.message.source.m1.edge.b",
+                  "layers.0.node.w1.w", "layers.1.node.w3.w", "heads.energy.w1.w", "heads.energy.w2.b", "heads.force.w3.w",
+                  "heads.polarizability.anisotropic.w"] {
+            XCTAssertTrue(names.contains(n), n)
+        }
+        XCTAssertEqual(m.store.parameter(named: "layers.1.message.source.m1.w1")?.shape, [3 * 4, 2 * 5])   // (L − m + 1)·C × 2·hidden
+        XCTAssertEqual(m.store.parameter(named: "layers.1.message.source.m2.w2")?.shape, [2 * 5, 2 * 4])
+        XCTAssertNil(m.store.parameter(named: "layers.0.message.source.m3.w1"), "orders above mmax")
+        // heads: shared → no sphere heads at all
+        let shared = try ModelFactory.make(config: escnConfig(lmax: 2, mmax: 1, heads: .shared), outputs: allOutputs, seed: 1,
+                                           as: Double.self)
+        XCTAssertNil(shared.store.parameter(named: "heads.energy.w3.w"))
+        XCTAssertNotNil(shared.store.parameter(named: "heads.energy.w1"))
+        XCTAssertNotNil(shared.store.parameter(named: "heads.dipole.w"))
     }
 
     /// `model:` is one flat mapping: `name`, the common keys and the architecture's keys; other
@@ -134,7 +163,9 @@ final class ModelFactoryTests: XCTestCase {
             }
         }
         XCTAssertEqual(error(#"{"name": "tfn", "chanels": 4}"#), "m.yaml: chanels: unknown key; did you mean channels?")
-        XCTAssertEqual(error(#"{"name": "escn"}"#), "m.yaml: name: must be one of 'tfn', 'se3_transformer'; got 'escn'")
+        XCTAssertEqual(error(#"{"name": "segnn"}"#), "m.yaml: name: must be one of 'tfn', 'se3_transformer', 'escn'; got 'segnn'")
+        XCTAssertEqual(error(#"{"name": "escn", "heads": "energy"}"#), "m.yaml: heads: must be one of 'sphere', 'shared'; got 'energy'")
+        XCTAssertEqual(error(#"{"name": "escn", "sphere_chanels": 8}"#), "m.yaml: sphere_chanels: unknown key; did you mean sphere_channels?")
         XCTAssertEqual(error(#"{"name": "tfn", "nonlinearity": "relu"}"#), "m.yaml: nonlinearity: must be one of 'norm', 'gate'; got 'relu'")
         XCTAssertEqual(error(#"{"name": "tfn", "readout": "maximum"}"#), "m.yaml: readout: must be one of 'mean', 'sum', 'max'; got 'maximum'; did you mean 'max'?")
         XCTAssertEqual(error(#"{"name": "se3_transformer", "symmetry": "o3"}"#), "m.yaml: symmetry: must be one of 'se3', 'e3'; got 'o3'; did you mean 'e3'?")

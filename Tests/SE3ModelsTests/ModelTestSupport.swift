@@ -124,3 +124,13 @@ func perturbZeroParameters<T>(_ store: ParameterStore<T>, seed: UInt64) {
     var rng = SeededGenerator(seed: seed)
     for i in 0..<store.count where store.values[i] == 0 { store.values[i] = T(0.3 * rng.nextGaussian()) }
 }
+
+/// An eSCN config with small defaults (grids: fairchem's unless given).
+func escnConfig(lmax: Int, mmax: Int, channels: Int = 4, hidden: Int = 5, edgeChannels: Int = 3, layers: Int = 2,
+                latitudes: Int? = nil, longitudes: Int? = nil, samples: Int = 128, heads: ESCNConfig.Heads = .sphere,
+                cutoff: Double = 2.5, readout: Readout = .mean, averageNeighbors: Double? = 3) -> ModelConfig {
+    ModelConfig(ESCNConfig(lmax: lmax, mmax: mmax, sphereChannels: channels, hiddenChannels: hidden, edgeChannels: edgeChannels,
+                           layers: layers, gridLatitudes: latitudes, gridLongitudes: longitudes, sphereSamples: samples, heads: heads),
+                common: CommonModelConfig(elements: [1, 6, 8], cutoff: cutoff, radialBasis: .gaussian, radialCount: 6,
+                                          readout: readout, averageNeighbors: averageNeighbors))
+}

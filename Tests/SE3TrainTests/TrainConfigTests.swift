@@ -75,7 +75,7 @@ final class TrainConfigTests: XCTestCase {
         XCTAssertEqual(message(minimal, ["model.radial_basis=chebyshev"]),
                        "m.yaml: model.radial_basis: must be one of 'bessel', 'gaussian'; got 'chebyshev' (from --set model.radial_basis=chebyshev)")
         XCTAssertEqual(message(minimal, ["model.name=segnn"]),
-                       "m.yaml: model.name: must be one of 'tfn', 'se3_transformer'; got 'segnn' (from --set model.name=segnn)")
+                       "m.yaml: model.name: must be one of 'tfn', 'se3_transformer', 'escn'; got 'segnn' (from --set model.name=segnn)")
     }
 
     let minimal = """

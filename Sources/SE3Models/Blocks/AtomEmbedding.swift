@@ -2,8 +2,8 @@ import SE3Math
 import SE3Tensor
 
 /// The atom-type embedding `h_a = E[z_a] ∈ ℝ^C` (one-hot(z_a) · E), the `l = 0` input of every
-/// architecture. `E` `[elements, C]` is `N(0, 1)` at initialisation; registered as
-/// `"<name>.weight"` (`embedding.weight`).
+/// architecture. `E` `[elements, C]` is `N(0, std²)` at initialisation (`std` 1 unless a model
+/// says otherwise); registered as `"<name>.weight"` (`embedding.weight`).
 public struct AtomEmbedding: Sendable {
     public let elements: [Int]
     public let channels: Int
@@ -11,14 +11,14 @@ public struct AtomEmbedding: Sendable {
     /// `rowOfElement[Z]` = row of `E` for atomic number `Z`, or −1.
     let rowOfElement: [Int32]
 
-    public init<T>(store: ParameterStore<T>, name: String = "embedding", elements: [Int], channels: Int,
+    public init<T>(store: ParameterStore<T>, name: String = "embedding", elements: [Int], channels: Int, std: Double = 1,
                    rng: inout SeededGenerator) {
         self.elements = elements
         self.channels = channels
         var index = [Int32](repeating: -1, count: 119)
         for (i, z) in elements.enumerated() where (0..<119).contains(z) { index[z] = Int32(i) }
         rowOfElement = index
-        weight = store.register("\(name).weight", shape: [elements.count, channels], initializer: .normal(std: 1), rng: &rng)
+        weight = store.register("\(name).weight", shape: [elements.count, channels], initializer: .normal(std: std), rng: &rng)
     }
 
     /// The embedding row of every atom; throws `ModelError.unknownElement` for an element outside

@@ -73,7 +73,7 @@ public struct OutputHead: Sendable {
         case let .scalar(w1, b1, w2, b2):
             // max readout: y_g = MLP(max_{a ∈ g} s_a) (NVIDIA's QM9 recipe); otherwise pool MLP(s_a)
             let input = spec.level == .graph && readout == .max ? Readout.max.pool(s, graph: graph) : s
-            let h = silu(addRowVector(matmul(input, tape.parameter(w1)) * inv, tape.parameter(b1))) * T(ActivationNormalization.silu)
+            let h = silu(addRowVector(matmul(input, tape.parameter(w1)) * inv, tape.parameter(b1)), scale: T(ActivationNormalization.silu))
             let y = addRowVector(matmul(h, tape.parameter(w2)) * inv, tape.parameter(b2))
             if spec.level == .graph && readout == .max { return y }
             perAtom = y

@@ -8,12 +8,15 @@ public enum Architecture: String, ConfigChoice {
     case tfn
     /// SE(3)-Transformer (Fuchs et al. 2020; seed eq. 8-12).
     case se3Transformer = "se3_transformer"
+    /// eSCN (Passaro & Zitnick 2023; seed eq. 13-16).
+    case escn
 
     /// The typed config of this architecture.
     public var configType: any ArchitectureConfig.Type {
         switch self {
         case .tfn: return TFNConfig.self
         case .se3Transformer: return SE3TransformerConfig.self
+        case .escn: return ESCNConfig.self
         }
     }
 

@@ -19,11 +19,19 @@ public protocol ArchitectureConfig: Codable, Sendable {
     /// Whether the model is equivariant under the inversion too (E(3); otherwise only under
     /// rotations, SE(3)): what `se3 check-equivariance` tests.
     var isInversionEquivariant: Bool { get }
+    /// The largest relative equivariance error its construction allows in Double, when that is
+    /// more than rounding (eSCN's sampled sphere grids); nil for a model exact up to rounding.
+    /// `se3 check-equivariance` uses it as the default tolerance.
+    var equivarianceTolerance: Double? { get }
     /// The model in precision `T`, parameters initialised from `seed`.
     func makeModel<T: TensorScalar>(common: CommonModelConfig, outputs: [OutputSpec], seed: UInt64,
                                     as: T.Type) throws -> any GraphModel<T>
     /// Value equality through the existential.
     func isEqual(to other: any ArchitectureConfig) -> Bool
+}
+
+extension ArchitectureConfig {
+    public var equivarianceTolerance: Double? { nil }
 }
 
 extension ArchitectureConfig where Self: Equatable {

@@ -48,6 +48,15 @@ enum RunFiles {
          "training.warmup_steps=2", "training.lr=0.003", "training.loss=mse", "training.log_every=\(logEvery)"].flatMap { ["--set", $0] }
     }
 
+    static let escnConfig = "configs/escn-qm9-small.yaml"
+
+    /// A small, fast eSCN on the bundled subset (with `escnConfig`).
+    static func tinyESCN(steps: Int, logEvery: Int = 1) -> [String] {
+        ["model.lmax=2", "model.mmax=1", "model.sphere_channels=8", "model.hidden_channels=16", "model.edge_channels=8",
+         "model.layers=2", "model.radial_count=32", "data.batch_size=16", "training.epochs=2", "training.max_steps=\(steps)",
+         "training.warmup_steps=2", "training.lr=0.003", "training.log_every=\(logEvery)"].flatMap { ["--set", $0] }
+    }
+
     /// A small, fast TFN on the bundled subset.
     static func tinyModel(steps: Int, logEvery: Int = 1) -> [String] {
         ["model.lmax=1", "model.channels=4", "model.layers=1", "model.radial_hidden=8", "model.radial_count=6",
