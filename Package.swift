@@ -1,14 +1,22 @@
 // swift-tools-version:6.0
 import PackageDescription
+import Foundation
 
 /// Hot numeric loops need `-Ounchecked`; cross-module optimization lets generic
-/// kernels (Float for training, Double for tests) specialize across modules. On x86-64 the
-/// release build targets AVX2 + FMA (`haswell`: Intel since 2013, AMD since Zen 1) so that
-/// element-wise loops vectorise 8 floats wide; `SE3_TARGET_CPU=<cpu>` picks another
-/// (`SE3_TARGET_CPU=none` builds for the x86-64 baseline).
+/// kernels (Float for training, Double for tests) specialize across modules. On x86-64, when the
+/// building machine has AVX2 and FMA (`/proc/cpuinfo`), the release build targets them
+/// (`haswell`: Intel since 2013, AMD since Zen 1) so that element-wise loops vectorise 8 floats
+/// wide; otherwise it builds for the x86-64 baseline. `SE3_TARGET_CPU=<cpu>` picks a CPU
+/// (`SE3_TARGET_CPU=none`: the baseline), e.g. to build on one machine for another.
 let targetCPU: [String] = {
     #if arch(x86_64)
-    let cpu = Context.environment["SE3_TARGET_CPU"] ?? "haswell"
+    func hostHasHaswellFeatures() -> Bool {
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        return ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm"].allSatisfy(flags.contains)
+    }
+    let cpu = Context.environment["SE3_TARGET_CPU"] ?? (hostHasHaswellFeatures() ? "haswell" : "none")
     return cpu == "none" ? [] : ["-target-cpu", cpu]
     #else
     return []

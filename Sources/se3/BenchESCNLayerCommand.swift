@@ -18,7 +18,7 @@ struct BenchESCNLayer: ParsableCommand {
     @Option(help: "Hidden channels of the SO(2) convolutions.") var hidden: Int = 64
     @Option(help: "Edge-embedding channels.") var edgeChannels: Int = 32
     @Option(help: "Dataset (HDF5 shard directory or file).") var data: String = "configs/data/qm9-small/train"
-    @Option(help: "Molecules in the one graph (the first ones of the dataset).") var molecules: Int = 8
+    @Option(help: "Molecules in the one graph (the first ones of the dataset; 32 is a training batch).") var molecules: Int = 32
     @Option(help: "Radius-graph cutoff in Å.") var cutoff: Double = 5
     @Option(help: "Timed repetitions per mode (after one warm-up).") var repeats: Int = 3
     @Option(help: "Skip the TP at larger degrees once one TP step took longer than this (seconds).") var tpMaxSeconds: Double = 60
