@@ -15,30 +15,38 @@ public struct BatchBuilder: Equatable, Sendable {
 
     public init(cutoff: Double, maxNeighbors: Int? = nil, maxStructures: Int? = nil,
                 maxAtoms: Int? = nil, maxEdges: Int? = nil) {
-        self.neighborList = NeighborList(cutoff: cutoff, maxNeighbors: maxNeighbors)
+        self.init(neighborList: NeighborList(cutoff: cutoff, maxNeighbors: maxNeighbors), maxStructures: maxStructures,
+                  maxAtoms: maxAtoms, maxEdges: maxEdges)
+    }
+
+    /// With a neighbour list that also checks each structure (`NeighborList.minDistance`, …).
+    public init(neighborList: NeighborList, maxStructures: Int? = nil, maxAtoms: Int? = nil, maxEdges: Int? = nil) {
+        self.neighborList = neighborList
         self.maxStructures = maxStructures
         self.maxAtoms = maxAtoms
         self.maxEdges = maxEdges
     }
 
-    /// One batch holding all `structures` (caps are not applied).
-    public func build(_ structures: [Structure], context: String = "batch") throws -> GraphBatch {
+    /// One batch holding all `structures` (caps are not applied). Errors about structure `k`
+    /// name `labels[k]` when given (e.g. its shard file and row), else `context` and its id.
+    public func build(_ structures: [Structure], context: String = "batch", labels: [String]? = nil) throws -> GraphBatch {
         var graphs: [(Structure, GraphEdges)] = []
         graphs.reserveCapacity(structures.count)
         for (k, s) in structures.enumerated() {
-            let label = "\(context), structure \(s.id.map(String.init) ?? "#\(k)")"
+            let label = labels.flatMap { k < $0.count ? $0[k] : nil } ?? "\(context), structure \(s.id.map(String.init) ?? "#\(k)")"
             graphs.append((s, try neighborList.edges(for: s, context: label)))
         }
         return try GraphBatch(graphs: graphs, context: context)
     }
 
-    /// Structures split into batches that respect the caps (see the type's documentation).
-    public func batches(_ structures: [Structure], context: String = "batch") throws -> [GraphBatch] {
+    /// Structures split into batches that respect the caps (see the type's documentation);
+    /// `labels` as in `build`.
+    public func batches(_ structures: [Structure], context: String = "batch", labels: [String]? = nil) throws -> [GraphBatch] {
         var out: [GraphBatch] = []
         var current: [(Structure, GraphEdges)] = []
         var atoms = 0, edges = 0
         for (k, s) in structures.enumerated() {
-            let label = "\(context), structure \(s.id.map(String.init) ?? "#\(k)")"
+            let label = labels.flatMap { k < $0.count ? $0[k] : nil } ?? "\(context), structure \(s.id.map(String.init) ?? "#\(k)")"
             let e = try neighborList.edges(for: s, context: label)
             let fits = (maxStructures.map { current.count + 1 <= $0 } ?? true)
                 && (maxAtoms.map { atoms + s.atomCount <= $0 } ?? true)

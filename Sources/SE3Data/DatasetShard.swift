@@ -10,6 +10,7 @@ import SE3HDF5
 /// failures (truncated file, checksum mismatch) throw `HDF5Error`. Only `/offsets` is kept
 /// in memory; `read(range)` reads just the rows of that range (hyperslabs).
 public final class DatasetShard: StructureSource {
+    public var sourceName: String { path }
     public let path: String
     /// Number of structures G.
     public let count: Int

@@ -4,6 +4,7 @@ public struct InMemorySource: StructureSource, Sendable {
     public var targets: [TargetInfo]
     /// Name used in errors.
     public var name: String
+    public var sourceName: String { name }
 
     /// `targets == nil` infers them from the first structure: kind from the number of
     /// components (graph: 1 / 3 / 9 values; atom: 1 / 3 / 9 per atom), empty units,

@@ -68,7 +68,11 @@ public final class DataLoader {
         let indices = plan[step]
         let structures = try self.structures(indices)
         step += 1
-        return try builder.build(structures, context: "epoch \(epoch) step \(step - 1)")
+        let labels = zip(indices, structures).map { g, s in
+            "\(sources[g.shard].sourceName), structure \(g.index)"
+                + (s.id.map { " (id \($0))" } ?? "") + " (epoch \(epoch) step \(step - 1))"
+        }
+        return try builder.build(structures, context: "epoch \(epoch) step \(step - 1)", labels: labels)
     }
 
     /// Structures for `indices` (each must lie in this rank's part), read through the cache.

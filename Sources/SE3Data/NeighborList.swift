@@ -18,15 +18,28 @@
 /// `maxNeighbors = k` keeps, for every destination atom, the `k` edges with the smallest
 /// `|vector|`; ties are broken by smaller source index, then lexicographically smaller
 /// shift. The result is then no longer symmetric in general.
+///
+/// Impossible or oversized structures are errors, not graphs: two atoms (or an atom and its
+/// own periodic image) closer than `minDistance`, more than `maxAtoms` atoms, or more than
+/// `maxEdges` edges (each nil: no check).
 public struct NeighborList: Equatable, Sendable {
     /// Cutoff radius in Å (strict: pairs at exactly `cutoff` are excluded).
     public var cutoff: Double
     /// Optional cap on incoming edges per destination atom.
     public var maxNeighbors: Int?
+    /// Smallest allowed distance between two atoms, in Å (`data.min_distance`).
+    public var minDistance: Double?
+    /// Largest allowed structure (`data.max_atoms_per_structure`, `data.max_edges_per_structure`).
+    public var maxAtoms: Int?
+    public var maxEdges: Int?
 
-    public init(cutoff: Double, maxNeighbors: Int? = nil) {
+    public init(cutoff: Double, maxNeighbors: Int? = nil, minDistance: Double? = nil, maxAtoms: Int? = nil,
+                maxEdges: Int? = nil) {
         self.cutoff = cutoff
         self.maxNeighbors = maxNeighbors
+        self.minDistance = minDistance
+        self.maxAtoms = maxAtoms
+        self.maxEdges = maxEdges
     }
 
     /// The Cartesian shift `n.x · cell[0] + n.y · cell[1] + n.z · cell[2]` (zero without a cell).
@@ -50,8 +63,9 @@ public struct NeighborList: Equatable, Sendable {
 
     /// Edges for raw arrays. `pbc == nil` or all zero means non-periodic (the cell is ignored).
     /// - Throws: `DataError` for a non-positive / non-finite cutoff, `maxNeighbors < 0`,
-    ///   non-finite positions, a singular periodic cell, or a cell so thin compared to the
-    ///   cutoff that more than 10⁶ image bins would be visited per atom.
+    ///   non-finite positions, a singular periodic cell, a cell so thin compared to the
+    ///   cutoff that more than 10⁶ image bins would be visited per atom, and for the limits
+    ///   (`minDistance`, `maxAtoms`, `maxEdges`).
     public func edges(positions: [SIMD3<Double>], cell: [SIMD3<Double>]?, pbc: SIMD3<UInt8>?,
                       context: String = "structure") throws -> GraphEdges {
         guard cutoff.isFinite, cutoff > 0 else {
@@ -67,9 +81,29 @@ public struct NeighborList: Equatable, Sendable {
         for (a, r) in positions.enumerated() where !(r.x.isFinite && r.y.isFinite && r.z.isFinite) {
             throw DataError(file: context, field: "positions", "atom \(a) has a non-finite position \(r)")
         }
+        if let m = maxAtoms, n > m {
+            throw DataError(file: context, field: "positions",
+                            "\(n) atoms, more than data.max_atoms_per_structure (\(m))")
+        }
         if n == 0 { return GraphEdges() }
         let geo = try CellGeometry(cell: cell, pbc: pbc, context: context)
         let lattice: [SIMD3<Double>] = (geo.periodic == .zero) ? [.zero, .zero, .zero] : (cell ?? [.zero, .zero, .zero])
-        return try buildEdges(positions: positions, geometry: geo, lattice: lattice, context: context)
+        let edges = try buildEdges(positions: positions, geometry: geo, lattice: lattice, context: context)
+        if let dmin = minDistance {
+            let d2 = dmin * dmin
+            for e in 0..<edges.count {
+                let v = edges.vectors[e], r2 = (v * v).sum()
+                guard r2 < d2 else { continue }
+                let i = edges.destination[e], j = edges.source[e], s = edges.shifts[e]
+                let what = i == j ? "atom \(i) and its periodic image \(s)" : "atoms \(j) and \(i)\(s == .zero ? "" : " (image \(s))")"
+                throw DataError(file: context, field: "positions",
+                                "\(what) are \(r2.squareRoot()) Å apart, closer than data.min_distance (\(dmin) Å): coincident or impossible geometry")
+            }
+        }
+        if let m = maxEdges, edges.count > m {
+            throw DataError(file: context, field: "positions",
+                            "\(edges.count) edges within the \(cutoff) Å cutoff, more than data.max_edges_per_structure (\(m))")
+        }
+        return edges
     }
 }

@@ -7,4 +7,10 @@ public protocol StructureSource {
     var targets: [TargetInfo] { get }
     /// Structures `range.lowerBound ..< range.upperBound`, in order.
     func read(_ range: Range<Int>) throws -> [Structure]
+    /// What errors about its structures name (a shard's file path).
+    var sourceName: String { get }
+}
+
+extension StructureSource {
+    public var sourceName: String { "structure source" }
 }

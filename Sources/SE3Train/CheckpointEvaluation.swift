@@ -46,7 +46,7 @@ public enum CheckpointEvaluation {
 
         let plan = try ShardPlan(shardSizes: data.shards.map(\.count), worldSize: comm.size, rank: comm.rank, mode: .ranges)
         let sampler = try EpochSampler(plan: plan, batchSize: bs, shuffle: false, dropLast: false)
-        let builder = BatchBuilder(cutoff: config.model.common.cutoff, maxNeighbors: config.model.common.maxNeighbors)
+        let builder = BatchBuilder(neighborList: config.neighborList)
         let loader = try DataLoader(sources: data.shards, sampler: sampler, builder: builder)
         let loss = LossFunction(config: config)
         var metrics = ValidationMetrics(normalizer: normalizer)

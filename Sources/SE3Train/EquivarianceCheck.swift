@@ -60,7 +60,7 @@ public enum EquivarianceCheck {
 
         let data = try Dataset(path: dataPath)
         try DatasetChecks.checkElements(data, elements: config.model.common.elements)
-        let builder = BatchBuilder(cutoff: config.model.common.cutoff, maxNeighbors: config.model.common.maxNeighbors)
+        let builder = BatchBuilder(neighborList: config.neighborList)
         let n = min(data.count, limit ?? data.count)
         var maxDiff = [String: [Transform: Double]](), maxValue = [String: [Transform: Double]]()
         var start = 0

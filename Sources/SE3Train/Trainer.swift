@@ -141,8 +141,7 @@ public final class Trainer {
             throw ConfigError(file: configFile, key: "data.batch_size",
                               "\(config.data.batchSize) structures per rank is more than the smallest rank part (\(plan.rankCounts.min() ?? 0) of \(train.count) structures over \(comm.size) ranks) of \(train.path)")
         }
-        builder = BatchBuilder(cutoff: config.model.common.cutoff, maxNeighbors: config.model.common.maxNeighbors,
-                               maxAtoms: config.data.maxAtoms, maxEdges: config.data.maxEdges)
+        builder = BatchBuilder(neighborList: config.neighborList, maxAtoms: config.data.maxAtoms, maxEdges: config.data.maxEdges)
         loader = try DataLoader(sources: train.shards, sampler: sampler, builder: builder)
         if let v = val {
             let vplan = try ShardPlan(shardSizes: v.shards.map(\.count), worldSize: comm.size, rank: comm.rank, mode: .ranges)
@@ -184,10 +183,15 @@ public final class Trainer {
     /// `data.max_atoms` / `data.max_edges` cap the size of what one forward pass sees (the
     /// gradients of the micro-batches add up to the gradient of the whole step).
     public func batch(epoch: Int, index: Int, plan: [[GlobalIndex]]) throws -> [GraphBatch] {
-        try microBatches(try loader.structures(plan[index]), context: "\(config.data.train) (epoch \(epoch), step \(index))")
+        let structures = try loader.structures(plan[index])
+        let labels = zip(plan[index], structures).map { g, s in
+            "\(loader.sources[g.shard].sourceName), structure \(s.id.map(String.init) ?? "row \(g.index)") (epoch \(epoch), step \(index))"
+        }
+        return try microBatches(structures, context: "\(config.data.train) (epoch \(epoch), step \(index))", labels: labels)
     }
 
-    func microBatches(_ structures: [Structure], context: String) throws -> [GraphBatch] {
+    /// `labels`: what errors about each structure name (its shard file), see `BatchBuilder.build`.
+    func microBatches(_ structures: [Structure], context: String, labels: [String]? = nil) throws -> [GraphBatch] {
         for t in normalizer.targets {
             for s in structures {
                 let values = (t.level == .graph ? s.graphTargets[t.name] : s.atomTargets[t.name]) ?? []
@@ -197,8 +201,8 @@ public final class Trainer {
                 }
             }
         }
-        if builder.maxAtoms == nil && builder.maxEdges == nil { return [try builder.build(structures, context: context)] }
-        return try builder.batches(structures, context: context)
+        if builder.maxAtoms == nil && builder.maxEdges == nil { return [try builder.build(structures, context: context, labels: labels)] }
+        return try builder.batches(structures, context: context, labels: labels)
     }
 
     /// One optimiser step on this rank's `batch`: forward, loss, backward, synchronisation,

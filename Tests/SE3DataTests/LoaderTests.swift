@@ -112,4 +112,23 @@ final class LoaderTests: XCTestCase {
         XCTAssertThrowsError(try DataLoader(sources: [shards[0]], sampler: sampler, builder: BatchBuilder(cutoff: 2)))
         XCTAssertThrowsError(try InMemorySource(structures: []).read(0..<1))
     }
+
+    /// A structure the builder refuses (here: coincident atoms) is named by its source, its
+    /// row and its id.
+    func testRefusedStructureNamesItsSourceAndRow() throws {
+        var structures = (0..<4).map { k in
+            Structure(atomicNumbers: [6, 8], positions: [.zero, SIMD3(1.2, 0, 0)], id: Int64(100 + k), graphTargets: ["energy": [0]])
+        }
+        structures[2].positions[1] = .zero
+        let source = InMemorySource(structures: structures, name: "bad.h5")
+        let sampler = try EpochSampler(plan: try ShardPlan(shardSizes: [4], worldSize: 1, rank: 0), batchSize: 4, shuffle: false)
+        let builder = BatchBuilder(neighborList: NeighborList(cutoff: 5, minDistance: 0.1))
+        let loader = try DataLoader(sources: [source], sampler: sampler, builder: builder)
+        loader.start(epoch: 0)
+        XCTAssertThrowsError(try loader.next()) {
+            let e = $0 as? DataError
+            XCTAssertEqual(e?.file, "bad.h5, structure 2 (id 102) (epoch 0 step 0)", "\($0)")
+            XCTAssertEqual(e?.field, "positions")
+        }
+    }
 }

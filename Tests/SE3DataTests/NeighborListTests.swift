@@ -131,6 +131,39 @@ final class NeighborListTests: XCTestCase {
         }
     }
 
+    /// Coincident atoms, an atom on its own periodic image and oversized structures are errors
+    /// that name the atoms and the limit; without limits the same inputs give graphs.
+    func testImpossibleGeometryAndSizeLimits() throws {
+        let checked = NeighborList(cutoff: 3, minDistance: 0.1, maxAtoms: 3, maxEdges: 4)
+        let coincident: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 0, 0)]
+        XCTAssertThrowsError(try checked.edges(positions: coincident, cell: nil, pbc: nil, context: "m.h5, structure 7")) {
+            let e = $0 as? DataError
+            XCTAssertEqual(e?.file, "m.h5, structure 7")
+            XCTAssertEqual(e?.message.contains("atoms 2 and 0 are 0.0 Å apart"), true, "\($0)")
+            XCTAssertEqual(e?.message.contains("data.min_distance (0.1 Å)"), true, "\($0)")
+        }
+        XCTAssertEqual(try NeighborList(cutoff: 3).edges(positions: coincident, cell: nil, pbc: nil).count, 6)
+        let close: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(0.05, 0, 0)]
+        XCTAssertThrowsError(try checked.edges(positions: close, cell: nil, pbc: nil)) {
+            XCTAssertEqual(($0 as? DataError)?.message.contains("0.05 Å apart"), true, "\($0)")
+        }
+        XCTAssertEqual(try checked.edges(positions: [SIMD3(0, 0, 0), SIMD3(0.2, 0, 0)], cell: nil, pbc: nil).count, 2)
+        // an atom 0.05 Å from its own image
+        let cell = [SIMD3<Double>(0.05, 0, 0), SIMD3<Double>(0, 4, 0), SIMD3<Double>(0, 0, 4)]
+        XCTAssertThrowsError(try NeighborList(cutoff: 1, minDistance: 0.1).edges(positions: [.zero], cell: cell, pbc: SIMD3(1, 1, 1))) {
+            XCTAssertEqual(($0 as? DataError)?.message.contains("atom 0 and its periodic image"), true, "\($0)")
+        }
+        // sizes
+        let four: [SIMD3<Double>] = (0..<4).map { SIMD3(Double($0), 0, 0) }
+        XCTAssertThrowsError(try checked.edges(positions: four, cell: nil, pbc: nil)) {
+            XCTAssertEqual(($0 as? DataError)?.message, "4 atoms, more than data.max_atoms_per_structure (3)")
+        }
+        XCTAssertThrowsError(try checked.edges(positions: Array(four.prefix(3)), cell: nil, pbc: nil)) {
+            XCTAssertEqual(($0 as? DataError)?.message.contains("6 edges within the 3.0 Å cutoff, more than data.max_edges_per_structure (4)"),
+                           true, "\($0)")
+        }
+    }
+
     func testSlabWithZeroNonPeriodicVector() throws {
         var g = SamplerGenerator(seed: 4)
         let cell = [SIMD3<Double>(4, 0, 0), SIMD3<Double>(1.5, 3.8, 0), SIMD3<Double>(0, 0, 0)]

@@ -93,6 +93,9 @@ final class TrainConfigTests: XCTestCase {
         XCTAssertEqual(c.model.architecture(as: TFNConfig.self)?.lmax, 2)
         XCTAssertEqual(c.distributed.sync, .parameters)
         XCTAssertEqual(c.checkpoint.keepLast, 3)
+        XCTAssertEqual(c.data.minDistance, 0.1)
+        XCTAssertEqual(c.neighborList.minDistance, 0.1)
+        XCTAssertNil(c.data.maxAtomsPerStructure)
         // Round trip through YAML.
         let again = try TrainConfig.parse(yaml: try c.yaml(), file: "again.yaml")
         XCTAssertEqual(again, c)
@@ -125,6 +128,8 @@ final class TrainConfigTests: XCTestCase {
             ("model.name=segnn", "model.name"), ("model.lmax=-1", "model.lmax"), ("training.lr=0", "training.lr"),
             ("training.loss=huber", "training.loss"), ("distributed.sync=never", "distributed.sync"),
             ("data.batch_size=0", "data.batch_size"), ("model.elements=[1, 200]", "model.elements"),
+            ("data.min_distance=-0.1", "data.min_distance"), ("data.max_atoms_per_structure=0", "data.max_atoms_per_structure"),
+            ("data.max_edges_per_structure=0", "data.max_edges_per_structure"),
         ]
         for (override, key) in cases {
             XCTAssertThrowsError(try TrainConfig.parse(yaml: minimal, file: "m.yaml", overrides: [override]), override) { e in

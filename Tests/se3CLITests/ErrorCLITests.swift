@@ -70,6 +70,25 @@ final class ErrorCLITests: XCTestCase {
                          "--set", "model.elements=[1, 6, 7, 8]"], mentions: ["shard-00000.h5", "/atomic_numbers", "F"])
     }
 
+    /// A shard whose structure has two atoms on one spot trains nothing: the error names the
+    /// shard file, the structure, the atoms and `data.min_distance`.
+    func testCoincidentAtomsAreNamed() throws {
+        var xyz = ""
+        for k in 0..<10 {
+            let second = k == 6 ? "0.0 0.0 0.0" : "1.1 0.0 0.0"
+            xyz += "2\nProperties=species:S:1:pos:R:3 energy=\(-10.0 - Double(k) * 0.1) pbc=\"F F F\"\nC 0.0 0.0 0.0\nO \(second)\n"
+        }
+        let input = scratch.appendingPathComponent("coincident.xyz"), out = scratch.appendingPathComponent("data")
+        try xyz.write(to: input, atomically: true, encoding: .utf8)
+        let p = try TestEnvironment.runPlain(["prepare", "xyz", "--input", input.path, "--out", out.path, "--split", "1,0,0"])
+        XCTAssertEqual(p.status, 0, p.summary)
+        let train = out.appendingPathComponent("train").path
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
+                         "--set", "data.train=\(train)", "--set", "data.val=null", "--set", "targets=[{name: energy}]",
+                         "--set", "data.batch_size=10", "--set", "data.shuffle=false"],
+                        mentions: [train + "/shard-00000.h5, structure 6", "atoms 1 and 0 are 0.0 Å apart", "data.min_distance (0.1 Å)"])
+    }
+
     func testMissingCheckpointIsNamed() throws {
         let missing = scratch.appendingPathComponent("none.h5").path
         try assertFails(["evaluate", "--checkpoint", missing, "--data", "configs/data/qm9-small/val"], mentions: [missing])

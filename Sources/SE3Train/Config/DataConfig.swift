@@ -1,4 +1,5 @@
 import SE3Config
+import SE3Data
 
 /// The `data:` section of a config. Paths are relative to the working directory.
 public struct DataConfig: Codable, Equatable {
@@ -14,15 +15,25 @@ public struct DataConfig: Codable, Equatable {
     public var maxEdges: Int?
     /// Shuffle the training set each epoch (deterministic per seed and epoch).
     public var shuffle: Bool
+    /// A structure with two atoms closer than this (Å) is an error (0: no check).
+    public var minDistance: Double
+    /// Optional bounds on one structure: an error, not a batch of its own.
+    public var maxAtomsPerStructure: Int?
+    public var maxEdgesPerStructure: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, val, batchSize = "batch_size", maxAtoms = "max_atoms", maxEdges = "max_edges", shuffle
+        case minDistance = "min_distance", maxAtomsPerStructure = "max_atoms_per_structure"
+        case maxEdgesPerStructure = "max_edges_per_structure"
     }
 
     public init(train: String, val: String? = nil, batchSize: Int = 16, maxAtoms: Int? = nil,
-                maxEdges: Int? = nil, shuffle: Bool = true) {
+                maxEdges: Int? = nil, shuffle: Bool = true, minDistance: Double = 0.1,
+                maxAtomsPerStructure: Int? = nil, maxEdgesPerStructure: Int? = nil) {
         self.train = train; self.val = val; self.batchSize = batchSize
         self.maxAtoms = maxAtoms; self.maxEdges = maxEdges; self.shuffle = shuffle
+        self.minDistance = minDistance; self.maxAtomsPerStructure = maxAtomsPerStructure
+        self.maxEdgesPerStructure = maxEdgesPerStructure
     }
 
     public init(from decoder: Decoder) throws {
@@ -34,6 +45,9 @@ public struct DataConfig: Codable, Equatable {
         maxAtoms = try c.decodeIfPresent(Int.self, forKey: .maxAtoms)
         maxEdges = try c.decodeIfPresent(Int.self, forKey: .maxEdges)
         shuffle = try c.decodeIfPresent(Bool.self, forKey: .shuffle) ?? true
+        minDistance = try c.decodeIfPresent(Double.self, forKey: .minDistance) ?? 0.1
+        maxAtomsPerStructure = try c.decodeIfPresent(Int.self, forKey: .maxAtomsPerStructure)
+        maxEdgesPerStructure = try c.decodeIfPresent(Int.self, forKey: .maxEdgesPerStructure)
     }
 
     func validate(file: String) throws {
@@ -41,5 +55,20 @@ public struct DataConfig: Codable, Equatable {
         guard batchSize >= 1 else { throw ConfigError(file: file, key: "data.batch_size", "must be >= 1, got \(batchSize)") }
         if let a = maxAtoms, a < 1 { throw ConfigError(file: file, key: "data.max_atoms", "must be >= 1") }
         if let e = maxEdges, e < 1 { throw ConfigError(file: file, key: "data.max_edges", "must be >= 1") }
+        guard minDistance >= 0, minDistance.isFinite else {
+            throw ConfigError(file: file, key: "data.min_distance", "must be a length >= 0 in Å (0: no check), got \(minDistance)")
+        }
+        if let a = maxAtomsPerStructure, a < 1 { throw ConfigError(file: file, key: "data.max_atoms_per_structure", "must be >= 1") }
+        if let e = maxEdgesPerStructure, e < 1 { throw ConfigError(file: file, key: "data.max_edges_per_structure", "must be >= 1") }
+    }
+}
+
+extension TrainConfig {
+    /// The radius graph of the model (`cutoff`, `max_neighbors`) with the structure checks of
+    /// `data:` (`min_distance`, `max_atoms_per_structure`, `max_edges_per_structure`).
+    public var neighborList: NeighborList {
+        NeighborList(cutoff: model.common.cutoff, maxNeighbors: model.common.maxNeighbors,
+                     minDistance: data.minDistance > 0 ? data.minDistance : nil,
+                     maxAtoms: data.maxAtomsPerStructure, maxEdges: data.maxEdgesPerStructure)
     }
 }
