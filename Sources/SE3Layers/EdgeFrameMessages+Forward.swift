@@ -201,7 +201,7 @@ extension EdgeFrameMessages {
     func forward<T: TensorScalar>(_ plan: Plan, _ w: Weights<T>, edges: Range<Int>, x: UnsafePointer<T>, d: UnsafePointer<T>,
                                   h: UnsafePointer<T>, sources: UnsafePointer<Int32>, destinations: UnsafePointer<Int32>,
                                   scale: T, stored: Stored<T>, work: Workspace<T>, out: UnsafeMutablePointer<T>) {
-        let n = edges.count, e0 = edges.lowerBound, RC = plan.R * plan.C, C = plan.C, hd = plan.hidden, uW = plan.uWidth
+        let n = edges.count, e0 = edges.lowerBound, RC = plan.R * plan.C, C = plan.C, uW = plan.uWidth
         let xs = work["xs"], xt = work["xt"], a = work["a"], g = work["g"], v = work["v"]
         Self.rotateInputs(plan, x: x, d: d, sources: sources, destinations: destinations, edges: edges, xs: xs, xt: xt)
         let y = plan.storeY ? stored.y + e0 * RC : work["y"]
