@@ -7,9 +7,13 @@ public struct StepTotals: Equatable, Sendable {
     public var count: Double
     public var lossSum: Double
     public var stop: Bool
+    /// Some rank's local gradient was not finite (`sync: parameters`, where gradients stay local).
+    public var bad: Bool
+    /// The trainer skipped the update (a non-finite gradient or loss on any rank).
+    public var skipped: Bool
 
-    public init(count: Double, lossSum: Double, stop: Bool) {
-        self.count = count; self.lossSum = lossSum; self.stop = stop
+    public init(count: Double, lossSum: Double, stop: Bool, bad: Bool = false, skipped: Bool = false) {
+        self.count = count; self.lossSum = lossSum; self.stop = stop; self.bad = bad; self.skipped = skipped
     }
 
     /// Mean loss per structure over the global batch.
@@ -60,10 +64,10 @@ public final class GradientSynchronizer {
     }
 
     /// Allreduces only the counts, loss sums and stop flags (parameter-averaging mode).
-    public func totals(localCount: Int, localLossSum: Double, stop: Bool) throws -> StepTotals {
-        var buffer = [Double(localCount), localLossSum, stop ? 1 : 0]
+    public func totals(localCount: Int, localLossSum: Double, stop: Bool, bad: Bool = false) throws -> StepTotals {
+        var buffer = [Double(localCount), localLossSum, stop ? 1 : 0, bad ? 1 : 0]
         try comm.allreduceSum(&buffer)
-        return StepTotals(count: buffer[0], lossSum: buffer[1], stop: buffer[2] > 0)
+        return StepTotals(count: buffer[0], lossSum: buffer[1], stop: buffer[2] > 0, bad: buffer[3] > 0)
     }
 
     /// Replaces each buffer by its mean over ranks (one allreduce for all buffers).

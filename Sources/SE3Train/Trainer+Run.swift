@@ -46,6 +46,25 @@ extension Trainer {
                 let batch = try self.batch(epoch: epoch, index: stepInEpoch, plan: plan)
                 let stopHere = StopSignal.requested || (stopAfterSteps.map { step + 1 >= $0 } ?? false)
                 let (totals, lr, norm) = try trainStep(batch, stop: stopHere)
+                if totals.skipped {   // identical on every rank
+                    skippedSteps += 1
+                    let rows = plan[stepInEpoch].map { "\(loader.sources[$0.shard].sourceName)#\($0.index)" }
+                    if root {
+                        logger?.log(["type": "skipped_step", "step": step, "epoch": epoch + 1, "loss": totals.meanLoss,
+                                     "grad_norm": norm, "skipped_steps": skippedSteps])
+                    }
+                    guard skippedSteps <= config.training.maxBadSteps else {
+                        throw CheckpointError(file: configFile, field: "training.max_bad_steps",
+                                              "step \(step) (epoch \(epoch + 1)) had a non-finite gradient (norm \(norm), loss \(totals.meanLoss)): \(skippedSteps) skipped steps, more than training.max_bad_steps (\(config.training.maxBadSteps)); parameters are those before the step. This rank's batch: \(rows.joined(separator: ", "))")
+                    }
+                    stepInEpoch += 1
+                    if totals.stop {
+                        try publish(best: false)
+                        summary.stopped = true
+                        break epochs
+                    }
+                    continue
+                }
                 guard totals.meanLoss.isFinite else {   // identical on every rank: all stop together
                     throw CheckpointError(file: configFile, field: "training",
                                           "the loss became \(totals.meanLoss) at step \(step) (epoch \(epoch + 1)); lower training.lr or check the data")

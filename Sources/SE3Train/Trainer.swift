@@ -42,6 +42,11 @@ public final class Trainer {
     public internal(set) var bestValidationLoss = Double.infinity
     var epochLossSum = 0.0
     var epochCount = 0.0
+    /// Steps skipped for a non-finite gradient in this process's run (`training.max_bad_steps`).
+    public internal(set) var skippedSteps = 0
+    /// Test-only fault injection: `SE3_FAULT_NAN_GRADIENT=k[,k…][@rank]` makes the local gradient
+    /// NaN at steps `k` (1-based, as logged) on `rank` (default: every rank).
+    let faultNaNGradientSteps: Set<Int>
     /// Steps of the whole run: min(epochs · stepsPerEpoch, max_steps).
     public let totalSteps: Int
 
@@ -105,6 +110,7 @@ public final class Trainer {
         // Model and its parameters.
         model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
         synchronizer = GradientSynchronizer(comm: comm)
+        faultNaNGradientSteps = Self.faultSteps(ProcessInfo.processInfo.environment["SE3_FAULT_NAN_GRADIENT"], rank: comm.rank)
         let store = model.store
         let t = config.training
         adam = AdamW(count: store.count, beta1: t.beta1, beta2: t.beta2, eps: t.eps, weightDecay: t.weightDecay)
@@ -208,22 +214,31 @@ public final class Trainer {
     /// One optimiser step on this rank's `batch`: forward, loss, backward, synchronisation,
     /// clipping, AdamW, EMA (and parameter averaging every `average_every` steps in
     /// `sync: parameters` mode). `stop` is this rank's stop request; the result says whether any
-    /// rank asked to stop.
+    /// rank asked to stop. When the synchronised gradient or the loss is not finite on any rank
+    /// (checked before clipping and the update), every rank skips the update alike: parameters,
+    /// optimiser state and EMA stay as they were, the step counts, and `totals.skipped` is set.
     @discardableResult
     public func trainStep(_ batches: [GraphBatch], stop: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
         let store = model.store
         let localLoss = try accumulateGradients(batches)
+        if faultNaNGradientSteps.contains(step + 1), store.count > 0 { store.grads[0] = .nan }
         let count = batches.reduce(0) { $0 + $1.graphCount }
-        let totals: StepTotals
+        var totals: StepTotals
         if config.distributed.sync == .parameters {
             if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
-            totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop)
+            let localBad = !Double(store.gradientNorm()).isFinite || !localLoss.isFinite
+            totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop, bad: localBad)
         } else {
             totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop)
         }
         var norm = Double(store.gradientNorm())
-        if config.training.clipGradNorm > 0 { norm = Double(store.clipGradients(maxNorm: Float(config.training.clipGradNorm))) }
         let lr = schedule.rate(step: step)
+        if totals.bad || !norm.isFinite || !totals.meanLoss.isFinite {
+            totals.skipped = true
+            step += 1
+            return (totals, lr, norm)
+        }
+        if config.training.clipGradNorm > 0 { norm = Double(store.clipGradients(maxNorm: Float(config.training.clipGradNorm))) }
         adam.update(parameters: &store.values, gradients: store.grads, lr: lr)
         ema?.update(with: store.values)
         step += 1
@@ -305,5 +320,15 @@ public final class Trainer {
                    step: step, epoch: epoch, stepInEpoch: stepInEpoch, rngState: rng.state, schedule: schedule,
                    bestValidationLoss: bestValidationLoss, epochLossSum: epochLossSum, epochCount: epochCount,
                    worldSize: comm.size)
+    }
+}
+
+extension Trainer {
+    /// Parses `SE3_FAULT_NAN_GRADIENT` (`"3,5"` or `"3,5@1"`); empty for this rank otherwise.
+    static func faultSteps(_ value: String?, rank: Int) -> Set<Int> {
+        guard let value, !value.isEmpty else { return [] }
+        let parts = value.split(separator: "@")
+        if parts.count == 2, Int(parts[1]) != rank { return [] }
+        return Set(parts[0].split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) })
     }
 }

@@ -70,8 +70,11 @@ public enum TestEnvironment {
     }
 
     /// Runs `mpirun -np <np> [--oversubscribe] -x OPENBLAS_NUM_THREADS=1 --bind-to none se3 <arguments>`.
-    public static func runUnderMPI(np: Int, _ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
-        let mpiArguments = ["-np", "\(np)"] + (np > ProcessInfo.processInfo.activeProcessorCount ? ["--oversubscribe"] : []) + ["-x", "OPENBLAS_NUM_THREADS=1", "--bind-to", "none",
+    /// `exported`: extra environment variables for every rank (`mpirun -x K=V`).
+    public static func runUnderMPI(np: Int, _ arguments: [String], timeout: Double = 60,
+                                   exported: [String: String] = [:]) throws -> ProcessResult {
+        let extra = exported.sorted { $0.key < $1.key }.flatMap { ["-x", "\($0.key)=\($0.value)"] }
+        let mpiArguments = ["-np", "\(np)"] + (np > ProcessInfo.processInfo.activeProcessorCount ? ["--oversubscribe"] : []) + ["-x", "OPENBLAS_NUM_THREADS=1"] + extra + ["--bind-to", "none",
                             try se3Binary().path] + arguments
         return try ProcessRunner.run(try mpirun(), mpiArguments, environment: childEnvironment(), timeout: timeout,
                                      currentDirectory: packageRoot)

@@ -129,7 +129,7 @@ final class TrainConfigTests: XCTestCase {
             ("training.loss=huber", "training.loss"), ("distributed.sync=never", "distributed.sync"),
             ("data.batch_size=0", "data.batch_size"), ("model.elements=[1, 200]", "model.elements"),
             ("data.min_distance=-0.1", "data.min_distance"), ("data.max_atoms_per_structure=0", "data.max_atoms_per_structure"),
-            ("data.max_edges_per_structure=0", "data.max_edges_per_structure"),
+            ("data.max_edges_per_structure=0", "data.max_edges_per_structure"), ("training.max_bad_steps=-1", "training.max_bad_steps"),
         ]
         for (override, key) in cases {
             XCTAssertThrowsError(try TrainConfig.parse(yaml: minimal, file: "m.yaml", overrides: [override]), override) { e in

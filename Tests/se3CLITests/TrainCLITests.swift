@@ -105,4 +105,33 @@ extension TrainCLITests {
         let checksums = try RunFiles.metrics(run).filter { $0["type"] as? String == "step" }
         XCTAssertEqual(checksums.count, 10)
     }
+
+    /// A non-finite gradient on one rank (test-only fault injection) skips that step on both
+    /// ranks before the update: the run ends with identical, finite parameters and logs the
+    /// skipped steps; past `training.max_bad_steps` it stops naming the step and the batch.
+    func testNonFiniteGradientsSkipTheUpdate() throws {
+        for sync in ["gradients", "parameters"] {
+            let run = scratch.appendingPathComponent("nan-\(sync)")
+            let r = try TestEnvironment.runUnderMPI(np: 2, ["train", "--config", RunFiles.bundledConfig, "--run-dir", run.path, "--quiet",
+                                                            "--set", "distributed.sync=\(sync)"] + RunFiles.tinyModel(steps: 10),
+                                                    timeout: 300, exported: ["SE3_FAULT_NAN_GRADIENT": "3,5@1"])
+            XCTAssertEqual(r.status, 0, r.summary)
+            let done = RunFiles.doneLines(r.stdout)
+            XCTAssertEqual(done[0]?["checksum"] as? String, done[1]?["checksum"] as? String, r.summary)
+            XCTAssertEqual(done[0]?["step"] as? Int, 10)
+            let skipped = try RunFiles.metrics(run).filter { $0["type"] as? String == "skipped_step" }
+            XCTAssertEqual(skipped.compactMap { $0["step"] as? Int }, [3, 5], sync)
+            let losses = try RunFiles.stepLosses(run)
+            XCTAssertEqual(Set(losses.keys), Set(1...10).subtracting([3, 5]), sync)
+            XCTAssertTrue(losses.values.allSatisfy(\.isFinite))
+        }
+        let run = scratch.appendingPathComponent("nan-stop")
+        let r = try TestEnvironment.runUnderMPI(np: 2, ["train", "--config", RunFiles.bundledConfig, "--run-dir", run.path, "--quiet",
+                                                        "--set", "training.max_bad_steps=1"] + RunFiles.tinyModel(steps: 10),
+                                                timeout: 300, exported: ["SE3_FAULT_NAN_GRADIENT": "3,5@1"])
+        XCTAssertNotEqual(r.status, 0, r.summary)
+        for m in ["training.max_bad_steps", "step 5 (epoch 1)", "2 skipped steps", "shard-00000.h5#"] {
+            XCTAssertTrue(r.stderr.contains(m), "stderr should mention \(m)\n" + r.summary)
+        }
+    }
 }

@@ -27,18 +27,21 @@ public struct OptimizationConfig: Codable, Equatable {
     public var emaDecay: Double
     /// Print a progress line every this many steps.
     public var logEvery: Int
+    /// Steps whose gradient (or loss) is not finite are skipped, the parameters untouched; after
+    /// this many in one run, training stops with an error naming the step and its batch.
+    public var maxBadSteps: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, maxSteps = "max_steps", seed, loss, lr, weightDecay = "weight_decay", beta1, beta2, eps
         case schedule, warmupSteps = "warmup_steps", minLR = "min_lr", plateauFactor = "plateau_factor"
         case plateauPatience = "plateau_patience", clipGradNorm = "clip_grad_norm", emaDecay = "ema_decay"
-        case logEvery = "log_every"
+        case logEvery = "log_every", maxBadSteps = "max_bad_steps"
     }
 
     public init() {
         epochs = 10; maxSteps = nil; seed = 0; loss = .l1; lr = 5e-3; weightDecay = 0; beta1 = 0.9; beta2 = 0.999
         eps = 1e-8; schedule = .cosine; warmupSteps = 50; minLR = 1e-5; plateauFactor = 0.5; plateauPatience = 3
-        clipGradNorm = 10; emaDecay = 0.99; logEvery = 10
+        clipGradNorm = 10; emaDecay = 0.99; logEvery = 10; maxBadSteps = 5
     }
 
     public init(from decoder: Decoder) throws {
@@ -62,6 +65,7 @@ public struct OptimizationConfig: Codable, Equatable {
         clipGradNorm = try c.decodeIfPresent(Double.self, forKey: .clipGradNorm) ?? d.clipGradNorm
         emaDecay = try c.decodeIfPresent(Double.self, forKey: .emaDecay) ?? d.emaDecay
         logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? d.logEvery
+        maxBadSteps = try c.decodeIfPresent(Int.self, forKey: .maxBadSteps) ?? d.maxBadSteps
     }
 
     func validate(file: String) throws {
@@ -80,5 +84,6 @@ public struct OptimizationConfig: Codable, Equatable {
         guard clipGradNorm >= 0 else { throw fail("clip_grad_norm", "must be >= 0 (0 disables)") }
         guard (0..<1).contains(emaDecay) else { throw fail("ema_decay", "must be in [0, 1) (0 disables)") }
         guard logEvery >= 1 else { throw fail("log_every", "must be >= 1") }
+        guard maxBadSteps >= 0 else { throw fail("max_bad_steps", "must be >= 0, got \(maxBadSteps)") }
     }
 }
