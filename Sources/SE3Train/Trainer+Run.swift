@@ -1,4 +1,5 @@
 import Foundation
+import SE3Data
 import SE3Distributed
 
 extension Trainer {
@@ -40,54 +41,50 @@ extension Trainer {
             lastCheckpointStep = step
         }
 
+        /// A step `trainStep` skipped (a non-finite gradient or loss, on every rank alike): logged,
+        /// and an error once more than `training.max_bad_steps` were skipped.
+        func skipped(_ totals: StepTotals, norm: Double, batch: [GlobalIndex]) throws {
+            skippedSteps += 1
+            if root {
+                logger?.log(["type": "skipped_step", "step": step, "epoch": epoch + 1, "loss": totals.meanLoss,
+                             "grad_norm": norm, "skipped_steps": skippedSteps])
+            }
+            guard skippedSteps <= config.training.maxBadSteps else {
+                let rows = batch.map { "\(loader.sources[$0.shard].sourceName)#\($0.index)" }
+                throw CheckpointError(file: configFile, field: "training.max_bad_steps",
+                                      "step \(step) (epoch \(epoch + 1)) had a non-finite gradient (norm \(norm), loss \(totals.meanLoss)): \(skippedSteps) skipped steps, more than training.max_bad_steps (\(config.training.maxBadSteps)); parameters are those before the step. This rank's batch: \(rows.joined(separator: ", "))")
+            }
+        }
+
         epochs: while epoch < config.training.epochs && step < totalSteps {
             let plan = sampler.batches(epoch: epoch)
             while stepInEpoch < plan.count && step < totalSteps {
                 let batch = try self.batch(epoch: epoch, index: stepInEpoch, plan: plan)
                 let stopHere = StopSignal.requested || (stopAfterSteps.map { step + 1 >= $0 } ?? false)
                 let (totals, lr, norm) = try trainStep(batch, stop: stopHere)
-                if totals.skipped {   // identical on every rank
-                    skippedSteps += 1
-                    let rows = plan[stepInEpoch].map { "\(loader.sources[$0.shard].sourceName)#\($0.index)" }
-                    if root {
-                        logger?.log(["type": "skipped_step", "step": step, "epoch": epoch + 1, "loss": totals.meanLoss,
-                                     "grad_norm": norm, "skipped_steps": skippedSteps])
-                    }
-                    guard skippedSteps <= config.training.maxBadSteps else {
-                        throw CheckpointError(file: configFile, field: "training.max_bad_steps",
-                                              "step \(step) (epoch \(epoch + 1)) had a non-finite gradient (norm \(norm), loss \(totals.meanLoss)): \(skippedSteps) skipped steps, more than training.max_bad_steps (\(config.training.maxBadSteps)); parameters are those before the step. This rank's batch: \(rows.joined(separator: ", "))")
-                    }
-                    stepInEpoch += 1
-                    if totals.stop {
-                        try publish(best: false)
-                        summary.stopped = true
-                        break epochs
-                    }
-                    continue
-                }
-                guard totals.meanLoss.isFinite else {   // identical on every rank: all stop together
-                    throw CheckpointError(file: configFile, field: "training",
-                                          "the loss became \(totals.meanLoss) at step \(step) (epoch \(epoch + 1)); lower training.lr or check the data")
-                }
                 stepInEpoch += 1
-                epochLossSum += totals.lossSum
-                epochCount += totals.count
-                windowMolecules += totals.count
-                lastLR = lr
-                if summary.firstLoss == nil { summary.firstLoss = totals.meanLoss }
-                summary.lastLoss = totals.meanLoss
-                if step % logEvery == 0 || totals.stop || step == totalSteps {
-                    let elapsed = max(Date().timeIntervalSince(windowStart), 1e-9)
-                    let rate = windowMolecules / elapsed
-                    windowStart = Date()
-                    windowMolecules = 0
-                    if root {
-                        let fractionalEpoch = Double(epoch) + Double(stepInEpoch) / Double(max(1, plan.count))
-                        logger?.log(["type": "step", "step": step, "epoch": fractionalEpoch, "loss": totals.meanLoss,
-                                     "lr": lr, "mol_per_s": rate, "grad_norm": norm, "checksum": parameterChecksum(store.values)])
-                        if showProgress {
-                            progress.show(progress.render(epoch: epoch + 1, epochs: config.training.epochs, step: step,
-                                                          loss: totals.meanLoss, lr: lr, moleculesPerSecond: rate))
+                if totals.skipped {   // identical on every rank
+                    try skipped(totals, norm: norm, batch: plan[stepInEpoch - 1])
+                } else {
+                    epochLossSum += totals.lossSum
+                    epochCount += totals.count
+                    windowMolecules += totals.count
+                    lastLR = lr
+                    if summary.firstLoss == nil { summary.firstLoss = totals.meanLoss }
+                    summary.lastLoss = totals.meanLoss
+                    if step % logEvery == 0 || totals.stop || step == totalSteps {
+                        let elapsed = max(Date().timeIntervalSince(windowStart), 1e-9)
+                        let rate = windowMolecules / elapsed
+                        windowStart = Date()
+                        windowMolecules = 0
+                        if root {
+                            let fractionalEpoch = Double(epoch) + Double(stepInEpoch) / Double(max(1, plan.count))
+                            logger?.log(["type": "step", "step": step, "epoch": fractionalEpoch, "loss": totals.meanLoss,
+                                         "lr": lr, "mol_per_s": rate, "grad_norm": norm, "checksum": parameterChecksum(store.values)])
+                            if showProgress {
+                                progress.show(progress.render(epoch: epoch + 1, epochs: config.training.epochs, step: step,
+                                                              loss: totals.meanLoss, lr: lr, moleculesPerSecond: rate))
+                            }
                         }
                     }
                 }

@@ -223,15 +223,16 @@ public final class Trainer {
         let localLoss = try accumulateGradients(batches)
         if faultNaNGradientSteps.contains(step + 1), store.count > 0 { store.grads[0] = .nan }
         let count = batches.reduce(0) { $0 + $1.graphCount }
-        var totals: StepTotals
+        var totals: StepTotals, norm: Double
         if config.distributed.sync == .parameters {
             if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
-            let localBad = !Double(store.gradientNorm()).isFinite || !localLoss.isFinite
-            totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop, bad: localBad)
+            norm = Double(store.gradientNorm())   // local gradients: the totals allreduce does not touch them
+            totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop,
+                                             bad: !norm.isFinite || !localLoss.isFinite)
         } else {
             totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop)
+            norm = Double(store.gradientNorm())
         }
-        var norm = Double(store.gradientNorm())
         let lr = schedule.rate(step: step)
         if totals.bad || !norm.isFinite || !totals.meanLoss.isFinite {
             totals.skipped = true
