@@ -36,8 +36,33 @@ public enum EdgeGeometry {
         for e in 0..<E {
             value[3 * e] = T(exact[e].x); value[3 * e + 1] = T(exact[e].y); value[3 * e + 2] = T(exact[e].z)
         }
+        return linearVectors(positions: positions, cells: cells, value: Tensor(shape: [E, 3], scalars: value),
+                             sources: sources, destinations: destinations, shifts: shifts, edgeGraph: edgeGraph)
+    }
+
+    /// The op `v_e = x[src] + n_e · cell − x[dst]` recorded with a given value (linear in positions
+    /// and cells, so its forward rule is itself: `v̇_e = ẋ[src] + n_e · ċell − ẋ[dst]`).
+    static func linearVectors<T>(positions: Variable<T>, cells: Variable<T>, value: Tensor<T>, sources: [Int32],
+                                 destinations: [Int32], shifts: [SIMD3<Int32>], edgeGraph: [Int32]) -> Variable<T> {
+        let E = sources.count, A = positions.shape[0], G = cells.shape[0]
         let needCells = cells.requiresGrad
-        return positions.tape.custom(value: Tensor(shape: [E, 3], scalars: value), inputs: [positions, cells]) { g in
+        let rule: Tape<T>.ForwardRule = { x, _, t in
+            let tape = x[0].tape
+            let dp = t[0] ?? tape.constant(Tensor(zeros: [A, 3])), dc = t[1] ?? tape.constant(Tensor(zeros: [G, 3, 3]))
+            var dv = [T](repeating: 0, count: 3 * E)
+            let p = dp.value.scalars, c = dc.value.scalars
+            for e in 0..<E {
+                let s = 3 * Int(sources[e]), d = 3 * Int(destinations[e]), base = 9 * Int(edgeGraph[e])
+                for j in 0..<3 {
+                    var v = p[s + j] - p[d + j]
+                    for k in 0..<3 where shifts[e][k] != 0 { v += T(shifts[e][k]) * c[base + 3 * k + j] }
+                    dv[3 * e + j] = v
+                }
+            }
+            return linearVectors(positions: dp, cells: dc, value: Tensor(shape: [E, 3], scalars: dv), sources: sources,
+                                 destinations: destinations, shifts: shifts, edgeGraph: edgeGraph)
+        }
+        return positions.tape.custom(value: value, inputs: [positions, cells], forward: rule) { g in
             var gx = Tensor<T>(zeros: [A, 3])
             var gc: Tensor<T>? = needCells ? Tensor<T>(zeros: [G, 3, 3]) : nil
             g.scalars.withUnsafeBufferPointer { pg in
@@ -91,7 +116,9 @@ public enum EdgeGeometry {
                 }
             }
         }
-        return vectors.tape.custom(value: y, inputs: [vectors]) { g in
+        return vectors.tape.custom(value: y, inputs: [vectors], forward: { x, _, t in
+            t[0].map { directionalHarmonics(v, tangent: $0, lmax: lmax, of: x[0]) }
+        }) { g in
             var gv = Tensor<T>(zeros: [E, 3])
             var up = [Double](repeating: 0, count: M)
             for e in 0..<E {
@@ -114,7 +141,9 @@ public enum EdgeGeometry {
         let needGrad = vectors.requiresGrad
         let (values, derivatives) = basis.table(lengths: r, envelope: envelope, withDerivative: needGrad, as: T.self)
         let E = v.count, n = basis.count
-        return vectors.tape.custom(value: values, inputs: [vectors]) { g in
+        return vectors.tape.custom(value: values, inputs: [vectors], forward: { x, _, t in
+            t[0].map { directionalRadial(v, rows: idx, lengths: r, tangent: $0, basis: basis, envelope: envelope, of: x[0]) }
+        }) { g in
             guard let derivatives else { return [nil] }
             var gv = Tensor<T>(zeros: [E, 3])
             for (k, e) in idx.enumerated() where r[k] > 0 {

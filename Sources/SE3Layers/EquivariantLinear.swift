@@ -96,7 +96,12 @@ public struct EquivariantLinear: Sendable {
         var inputs = [x] + ws
         if let b { inputs.append(b) }
         let xShape = x.shape
-        return x.tape.custom(value: y, inputs: inputs) { g in
+        // linear in x: ẏ = apply(ẋ) without the bias (weights are parameters, without tangents)
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            require(t.dropFirst().allSatisfy { $0 == nil }, "EquivariantLinear: forward mode with tangents of the weights")
+            return t[0].map { self.apply($0, Array(v[1..<(1 + ws.count)]), nil) }
+        }
+        return x.tape.custom(value: y, inputs: inputs, forward: rule) { g in
             var grads: [Tensor<T>?] = []
             var gx: Tensor<T>? = needX ? Tensor<T>(zeros: xShape) : nil
             var gws: [Tensor<T>?] = needW.map { $0 ? Tensor<T>(zeros: [Ci, Co]) : nil }

@@ -89,7 +89,10 @@ public struct Gate: Sendable {
         let xShape = x.shape
         var inputs = [x]
         if let gates { inputs.append(gates) }
-        return x.tape.custom(value: y, inputs: inputs) { g in
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            tangent(x: v[0], gates: v.count > 1 ? v[1] : nil, dx: t[0], dgates: t.count > 1 ? t[1] : nil, lmax: lmax)
+        }
+        return x.tape.custom(value: y, inputs: inputs, forward: rule) { g in
             var gx = Tensor<T>(zeros: xShape)
             var gg = Tensor<T>(zeros: [N, lmax * C])
             g.scalars.withUnsafeBufferPointer { pg in

@@ -181,7 +181,11 @@ public struct RadialMLP: Sendable {
         let hs = h, sigs = sig, pres = pre, zhats = zhat, invs = inv
         let inputVariables = [x] + (throughLast ? ws : Array(ws.dropLast())) + bs + gs + ss
         let nW = throughLast ? L + 1 : L
-        return tape.custom(value: y, inputs: inputVariables) { g in
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            require(t.dropFirst().allSatisfy { $0 == nil }, "RadialMLP: forward mode with tangents of the parameters")
+            return t[0].map { tangent(v[0], $0, throughLast: throughLast) }
+        }
+        return tape.custom(value: y, inputs: inputVariables, forward: rule) { g in
             var gW = [Tensor<T>?](repeating: nil, count: nW)
             var gB = [Tensor<T>?](repeating: nil, count: bs.count)
             var gG = [Tensor<T>?](repeating: nil, count: gs.count), gS = gG

@@ -91,7 +91,18 @@ public enum TensorProduct {
         }
         let needX = input.requiresGrad, needY = filter.requiresGrad, needW = weights.requiresGrad
         let xShape = input.shape, yShape = filter.shape, wShape = weights.shape
-        return input.tape.custom(value: out, inputs: [input, filter, weights]) { g in
+        // trilinear in (input, filter, weights): one product per input that carries a tangent
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            sumOfTangents([
+                t[0].map { run(plan, input: $0, sources: sources, filter: v[1], weights: v[2], weightRows: weightRows,
+                               destinations: destinations, outputRows: outputRows, scale: scale) },
+                t[1].map { run(plan, input: v[0], sources: sources, filter: $0, weights: v[2], weightRows: weightRows,
+                               destinations: destinations, outputRows: outputRows, scale: scale) },
+                t[2].map { run(plan, input: v[0], sources: sources, filter: v[1], weights: $0, weightRows: weightRows,
+                               destinations: destinations, outputRows: outputRows, scale: scale) },
+            ])
+        }
+        return input.tape.custom(value: out, inputs: [input, filter, weights], forward: rule) { g in
             var gx = needX ? Tensor<T>(zeros: xShape) : nil
             var gy = needY ? Tensor<T>(zeros: yShape) : nil
             var gw = needW ? Tensor<T>(zeros: wShape) : nil

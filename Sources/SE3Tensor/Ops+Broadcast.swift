@@ -126,7 +126,10 @@ public func addRowVector<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
     let c = rowVectorWidth(a.shape, b.shape, op: "addRowVector")
     let bShape = b.shape
     let needB = b.requiresGrad
-    return a.tape.custom(value: rowBroadcast(a.value, b.value, width: c, +), inputs: [a, b]) { g in
+    return a.tape.custom(value: rowBroadcast(a.value, b.value, width: c, +), inputs: [a, b], forward: { x, _, t in
+        guard let tb = t[1] else { return t[0] }
+        return addRowVector(t[0] ?? x[0].tape.constant(Tensor(zeros: x[0].shape)), tb)
+    }) { g in
         [g, needB ? columnSums(g, nil, width: c, shape: bShape) : nil]
     }
 }
@@ -137,7 +140,9 @@ public func mulRowVector<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
     let c = rowVectorWidth(a.shape, b.shape, op: "mulRowVector")
     let av = a.value, bv = b.value
     let needA = a.requiresGrad, needB = b.requiresGrad
-    return a.tape.custom(value: rowBroadcast(av, bv, width: c, *), inputs: [a, b]) { g in
+    return a.tape.custom(value: rowBroadcast(av, bv, width: c, *), inputs: [a, b], forward: { x, _, t in
+        sumOfTangents([t[0].map { mulRowVector($0, x[1]) }, t[1].map { mulRowVector(x[0], $0) }])
+    }) { g in
         [needA ? rowBroadcast(g, bv, width: c, *) : nil,
          needB ? columnSums(g, av, width: c, shape: bv.shape) : nil]
     }
@@ -149,7 +154,9 @@ public func mulColumn<T>(_ a: Variable<T>, _ s: Variable<T>) -> Variable<T> {
     let inner = columnBlock(a.shape, s.shape, op: "mulColumn")
     let av = a.value, sv = s.value
     let needA = a.requiresGrad, needS = s.requiresGrad
-    return a.tape.custom(value: columnBroadcast(av, sv, inner: inner, *), inputs: [a, s]) { g in
+    return a.tape.custom(value: columnBroadcast(av, sv, inner: inner, *), inputs: [a, s], forward: { x, _, t in
+        sumOfTangents([t[0].map { mulColumn($0, x[1]) }, t[1].map { mulColumn(x[0], $0) }])
+    }) { g in
         [needA ? columnBroadcast(g, sv, inner: inner, *) : nil,
          needS ? blockSums(g, av, inner: inner, shape: sv.shape) : nil]
     }
@@ -161,7 +168,10 @@ public func addColumn<T>(_ a: Variable<T>, _ s: Variable<T>) -> Variable<T> {
     let inner = columnBlock(a.shape, s.shape, op: "addColumn")
     let sShape = s.shape
     let needS = s.requiresGrad
-    return a.tape.custom(value: columnBroadcast(a.value, s.value, inner: inner, +), inputs: [a, s]) { g in
+    return a.tape.custom(value: columnBroadcast(a.value, s.value, inner: inner, +), inputs: [a, s], forward: { x, _, t in
+        guard let ts = t[1] else { return t[0] }
+        return addColumn(t[0] ?? x[0].tape.constant(Tensor(zeros: x[0].shape)), ts)
+    }) { g in
         [g, needS ? blockSums(g, nil, inner: inner, shape: sShape) : nil]
     }
 }

@@ -5,20 +5,24 @@
 
 @inlinable
 public func add<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
-    a.tape.custom(value: a.value + b.value, inputs: [a, b]) { g in [g, g] }
+    a.tape.custom(value: a.value + b.value, inputs: [a, b], forward: { _, _, t in sumOfTangents(t) }) { g in [g, g] }
 }
 
 @inlinable
 public func subtract<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
     let needB = b.requiresGrad
-    return a.tape.custom(value: a.value - b.value, inputs: [a, b]) { g in [g, needB ? -g : nil] }
+    return a.tape.custom(value: a.value - b.value, inputs: [a, b], forward: { _, _, t in
+        sumOfTangents([t[0], t[1].map { negate($0) }])
+    }) { g in [g, needB ? -g : nil] }
 }
 
 @inlinable
 public func multiply<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
     let av = a.value, bv = b.value
     let needA = a.requiresGrad, needB = b.requiresGrad
-    return a.tape.custom(value: av * bv, inputs: [a, b]) { g in
+    return a.tape.custom(value: av * bv, inputs: [a, b], forward: { x, _, t in
+        sumOfTangents([t[0].map { multiply($0, x[1]) }, t[1].map { multiply(x[0], $0) }])
+    }) { g in
         [needA ? g * bv : nil, needB ? g * av : nil]
     }
 }
@@ -28,7 +32,10 @@ public func divide<T>(_ a: Variable<T>, _ b: Variable<T>) -> Variable<T> {
     let bv = b.value
     let y = a.value.zipMap(bv, /)
     let needA = a.requiresGrad, needB = b.requiresGrad
-    return a.tape.custom(value: y, inputs: [a, b]) { g in
+    return a.tape.custom(value: y, inputs: [a, b], forward: { x, y, t in
+        // ẏ = (ȧ − y ḃ) / b
+        sumOfTangents([t[0], t[1].map { negate(multiply(y, $0)) }]).map { divide($0, x[1]) }
+    }) { g in
         [needA ? g.zipMap(bv, /) : nil,
          needB ? Tensor(shape: g.shape, scalars: zip3Map(g, y, bv) { gi, yi, bi in -gi * yi / bi }) : nil]
     }
@@ -52,19 +59,19 @@ func zip3Map<T>(_ a: Tensor<T>, _ b: Tensor<T>, _ c: Tensor<T>, _ f: (T, T, T) -
 /// `-a`.
 @inlinable
 public func negate<T>(_ a: Variable<T>) -> Variable<T> {
-    a.tape.custom(value: -a.value, inputs: [a]) { g in [-g] }
+    a.tape.custom(value: -a.value, inputs: [a], forward: { _, _, t in t[0].map { negate($0) } }) { g in [-g] }
 }
 
 /// `s · a`.
 @inlinable
 public func scaled<T>(_ a: Variable<T>, by s: T) -> Variable<T> {
-    a.tape.custom(value: a.value * s, inputs: [a]) { g in [g * s] }
+    a.tape.custom(value: a.value * s, inputs: [a], forward: { _, _, t in t[0].map { scaled($0, by: s) } }) { g in [g * s] }
 }
 
 /// `a + s` element-wise.
 @inlinable
 public func addScalar<T>(_ a: Variable<T>, _ s: T) -> Variable<T> {
-    a.tape.custom(value: a.value.map { $0 + s }, inputs: [a]) { g in [g] }
+    a.tape.custom(value: a.value.map { $0 + s }, inputs: [a], forward: { _, _, t in t[0] }) { g in [g] }
 }
 
 extension Variable {

@@ -62,7 +62,8 @@ public func gatherRows<T, I: BinaryInteger>(_ a: Variable<T>, indices: [I]) -> V
     require(a.rank >= 1, "gatherRows needs rank ≥ 1, got \(a.shape)")
     let n = a.shape[0], inner = a.value.rowLength
     checkIndices(indices, bound: n, op: "gatherRows")
-    return a.tape.custom(value: gatherRowsKernel(a.value, indices, inner: inner), inputs: [a]) { g in
+    return a.tape.custom(value: gatherRowsKernel(a.value, indices, inner: inner), inputs: [a],
+                         forward: { _, _, t in t[0].map { gatherRows($0, indices: indices) } }) { g in
         [scatterAddRowsKernel(g, indices, count: n, inner: inner)]
     }
 }
@@ -75,7 +76,8 @@ public func scatterAddRows<T, I: BinaryInteger>(_ a: Variable<T>, indices: [I], 
     require(count >= 0, "scatterAddRows: negative count \(count)")
     let inner = a.value.rowLength
     checkIndices(indices, bound: count, op: "scatterAddRows")
-    return a.tape.custom(value: scatterAddRowsKernel(a.value, indices, count: count, inner: inner), inputs: [a]) { g in
+    return a.tape.custom(value: scatterAddRowsKernel(a.value, indices, count: count, inner: inner), inputs: [a],
+                         forward: { _, _, t in t[0].map { scatterAddRows($0, indices: indices, count: count) } }) { g in
         [gatherRowsKernel(g, indices, inner: inner)]
     }
 }

@@ -21,7 +21,11 @@ func differentiableProduct<T>(_ a: Variable<T>, _ b: Variable<T>, transposeA: Bo
     let av = a.value, bv = b.value
     let needA = a.requiresGrad, needB = b.requiresGrad
     let y = product(av, bv, transposeA, transposeB)
-    return a.tape.custom(value: y, inputs: [a, b]) { g in
+    return a.tape.custom(value: y, inputs: [a, b], forward: { x, _, t in
+        // (AB)˙ = Ȧ B + A Ḃ, through the same differentiable product
+        sumOfTangents([t[0].map { differentiableProduct($0, x[1], transposeA: transposeA, transposeB: transposeB, product) },
+                       t[1].map { differentiableProduct(x[0], $0, transposeA: transposeA, transposeB: transposeB, product) }])
+    }) { g in
         var ga: Tensor<T>?
         var gb: Tensor<T>?
         if needA {

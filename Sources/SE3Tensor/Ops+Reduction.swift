@@ -7,7 +7,7 @@ import SE3Core
 @inlinable
 public func sum<T>(_ a: Variable<T>) -> Variable<T> {
     let shape = a.shape
-    return a.tape.custom(value: Tensor(a.value.sum()), inputs: [a]) { g in
+    return a.tape.custom(value: Tensor(a.value.sum()), inputs: [a], forward: { _, _, t in t[0].map { sum($0) } }) { g in
         [Tensor(repeating: g.scalars[0], shape: shape)]
     }
 }
@@ -42,7 +42,7 @@ public func sum<T>(_ a: Variable<T>, axis: Int) -> Variable<T> {
             }
         }
     }
-    return a.tape.custom(value: y, inputs: [a]) { g in
+    return a.tape.custom(value: y, inputs: [a], forward: { _, _, t in t[0].map { sum($0, axis: axis) } }) { g in
         var ga = Tensor<T>(zeros: inShape)
         g.scalars.withUnsafeBufferPointer { pg in
             ga.scalars.withUnsafeMutableBufferPointer { pa in

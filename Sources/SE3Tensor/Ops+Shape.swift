@@ -10,13 +10,15 @@ import SE3Core
 @inlinable
 public func reshape<T>(_ a: Variable<T>, _ shape: [Int]) -> Variable<T> {
     let inShape = a.shape
-    return a.tape.custom(value: a.value.reshaped(shape), inputs: [a]) { g in [g.reshaped(inShape)] }
+    return a.tape.custom(value: a.value.reshaped(shape), inputs: [a], forward: { _, _, t in t[0].map { reshape($0, shape) } }) { g in
+        [g.reshaped(inShape)]
+    }
 }
 
 /// Transpose of a rank-2 variable.
 @inlinable
 public func transpose<T>(_ a: Variable<T>) -> Variable<T> {
-    a.tape.custom(value: transpose(a.value), inputs: [a]) { g in [transpose(g)] }
+    a.tape.custom(value: transpose(a.value), inputs: [a], forward: { _, _, t in t[0].map { transpose($0) } }) { g in [transpose(g)] }
 }
 
 /// Copies `len`-block `[lo, lo+n)` of every outer index from `src` (axis length `srcLen`)
@@ -49,7 +51,7 @@ public func slice<T>(_ a: Variable<T>, axis: Int, range: Range<Int>) -> Variable
     var y = Tensor<T>(zeros: outShape)
     copyAxisBlock(a.value, srcLen: len, srcLo: range.lowerBound, &y, dstLen: range.count, dstLo: 0,
                   n: range.count, outer: outer, inner: inner)
-    return a.tape.custom(value: y, inputs: [a]) { g in
+    return a.tape.custom(value: y, inputs: [a], forward: { _, _, t in t[0].map { slice($0, axis: axis, range: range) } }) { g in
         var ga = Tensor<T>(zeros: inShape)
         copyAxisBlock(g, srcLen: range.count, srcLo: 0, &ga, dstLen: len, dstLo: range.lowerBound,
                       n: range.count, outer: outer, inner: inner)
@@ -84,7 +86,10 @@ public func concat<T>(_ parts: [Variable<T>], axis: Int) -> Variable<T> {
     }
     let shapes = parts.map(\.shape)
     let needs = parts.map(\.requiresGrad)
-    return parts[0].tape.custom(value: y, inputs: parts) { g in
+    return parts[0].tape.custom(value: y, inputs: parts, forward: { x, _, t in
+        // zeros stand in for the parts without a tangent
+        concat(zip(x, t).map { xi, ti in ti ?? xi.tape.constant(Tensor(zeros: xi.shape)) }, axis: axis)
+    }) { g in
         (0..<shapes.count).map { i -> Tensor<T>? in
             guard needs[i] else { return nil }
             var gi = Tensor<T>(zeros: shapes[i])

@@ -12,9 +12,16 @@ import SE3Core
 /// `ParameterStore.zeroGrads`). Intermediate gradients are released during
 /// the backward walk unless `retainsIntermediateGradients` is set; gradients of
 /// leaves and of the backward output are always kept for `gradient(_:)`.
-/// Only first derivatives: backward closures are not themselves recorded.
+/// Backward closures are not themselves recorded; second derivatives come from forward mode
+/// instead: an op may also carry a forward rule (JVP), and `tangents(seeds:)` records the tangent
+/// of every later node as ordinary differentiable ops (`Tape+Tangents.swift`), so a second
+/// `backward` differentiates the tangents (reverse over forward).
 public final class Tape<T: TensorScalar> {
     public typealias Backward = (_ gradOutput: Tensor<T>) -> [Tensor<T>?]
+    /// The forward-mode rule of an op: given its inputs and output (as variables on this tape)
+    /// and the tangents of its inputs (nil: zero), returns the output's tangent
+    /// `ẏ = Σᵢ (∂y/∂xᵢ) ẋᵢ` recorded with differentiable ops, or nil when it is zero.
+    public typealias ForwardRule = (_ inputs: [Variable<T>], _ output: Variable<T>, _ tangents: [Variable<T>?]) -> Variable<T>?
 
     @usableFromInline
     struct Node {
@@ -24,17 +31,23 @@ public final class Tape<T: TensorScalar> {
         @usableFromInline var requiresGrad: Bool
         @usableFromInline var isLeaf: Bool
         @usableFromInline var parameterOffset: Int?
+        @usableFromInline var forward: ForwardRule? = nil
     }
 
     public let store: ParameterStore<T>?
+    /// Whether `parameter(_:)` leaves require a gradient (default true). False records parameters
+    /// as constants, for passes that only need gradients with respect to inputs (forces).
+    public let parametersRequireGradient: Bool
     /// Keep the gradient of every node after `backward` (default: leaves only).
     public var retainsIntermediateGradients: Bool
     @usableFromInline var nodes: [Node] = []
     @usableFromInline var grads: [Tensor<T>?] = []
     private var parameterNodes: [Int: Int] = [:]
 
-    public init(store: ParameterStore<T>? = nil, retainsIntermediateGradients: Bool = false) {
+    public init(store: ParameterStore<T>? = nil, retainsIntermediateGradients: Bool = false,
+                parametersRequireGradient: Bool = true) {
         self.store = store
+        self.parametersRequireGradient = parametersRequireGradient
         self.retainsIntermediateGradients = retainsIntermediateGradients
     }
 
@@ -67,8 +80,8 @@ public final class Tape<T: TensorScalar> {
     public func parameter(_ p: Parameter) -> Variable<T> {
         guard let store else { requirementFailure("Tape.parameter(\(p.name)) on a tape without a store") }
         if let id = parameterNodes[p.offset] { return Variable(tape: self, id: id, value: nodes[id].value) }
-        let v = appendNode(Node(value: store.value(p), inputs: [], backward: nil, requiresGrad: true,
-                                isLeaf: true, parameterOffset: p.offset))
+        let v = appendNode(Node(value: store.value(p), inputs: [], backward: nil, requiresGrad: parametersRequireGradient,
+                                isLeaf: true, parameterOffset: parametersRequireGradient ? p.offset : nil))
         parameterNodes[p.offset] = v.id
         return v
     }
@@ -77,8 +90,10 @@ public final class Tape<T: TensorScalar> {
     /// `backward(gradOutput)` must return one gradient per input, with the
     /// input's shape, or nil for "no gradient / zero". It is only called when
     /// some input requires a gradient; it may skip inputs that do not
-    /// (`input.requiresGrad == false`).
-    public func custom(value: Tensor<T>, inputs: [Variable<T>],
+    /// (`input.requiresGrad == false`). `forward` is the op's forward-mode rule (kept even when
+    /// no input requires a gradient: tangents may flow through constants); ops without one stop
+    /// `tangents(seeds:)` with a message when a tangent reaches them.
+    public func custom(value: Tensor<T>, inputs: [Variable<T>], forward: ForwardRule? = nil,
                        backward: @escaping Backward) -> Variable<T> {
         var needs = false
         var ids = [Int]()
@@ -89,7 +104,7 @@ public final class Tape<T: TensorScalar> {
             needs = needs || nodes[v.id].requiresGrad
         }
         return appendNode(Node(value: value, inputs: ids, backward: needs ? backward : nil,
-                               requiresGrad: needs, isLeaf: false, parameterOffset: nil))
+                               requiresGrad: needs, isLeaf: false, parameterOffset: nil, forward: forward))
     }
 
     /// Back-propagates from a scalar (count 1) `loss`, seeding ∂L/∂L = 1.

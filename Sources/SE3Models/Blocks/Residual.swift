@@ -25,7 +25,14 @@ extension SphericalFeatures {
             }
         }
         let needX = x.variable.requiresGrad
-        let y = tape.custom(value: out, inputs: [variable, x.variable]) { g in
+        let (lo, hi) = (lmax, x.lmax)
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            // linear: the skip of the tangents (a zero tangent stands in for a missing one)
+            guard t[1] != nil else { return t[0] }
+            let dy = t[0] ?? v[0].tape.constant(Tensor(zeros: v[0].shape))
+            return SphericalFeatures(dy, lmax: lo, channels: C).addingSkip(SphericalFeatures(t[1]!, lmax: hi, channels: C)).variable
+        }
+        let y = tape.custom(value: out, inputs: [variable, x.variable], forward: rule) { g in
             guard needX else { return [g, nil] }
             if mX == mY { return [g, g] }
             var gx = Tensor<T>(zeros: [N, mX, C])
