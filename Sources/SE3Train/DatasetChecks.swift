@@ -18,6 +18,10 @@ public enum DatasetChecks {
                 throw DataError(file: file, field: DatasetFormat.path(of: info),
                                 "target '\(t.name)' is an \(info.level.rawValue)-level \(info.kind.rawValue); `extensive: true` needs a graph-level scalar")
             }
+            if t.forces == .conservative && (info.level != .atom || info.kind != .vector) {
+                throw DataError(file: file, field: DatasetFormat.path(of: info),
+                                "target '\(t.name)' is a \(info.level.rawValue)-level \(info.kind.rawValue); `forces: conservative` needs atom-level vectors (forces)")
+            }
             return info
         }
     }

@@ -46,8 +46,11 @@ public enum EquivarianceCheck {
                                      _ seed: UInt64, _ limit: Int?) throws -> Report {
         let ckpt = try Checkpoint.read(path: checkpointPath)
         let config = try ckpt.config(file: checkpointPath)
-        let specs = ckpt.normalizer.outputSpecs
-        let model = try ModelFactory.make(config: config.model, outputs: specs, seed: config.training.seed, as: T.self,
+        let heads = ckpt.normalizer.outputSpecs
+        let forces = ckpt.normalizer.conservativeForces
+        // conservative forces (−∂E/∂x of the energy head) are checked like an atom-level vector head
+        let specs = heads + (forces.map { [OutputSpec(name: $0.forces.name, level: .atom, kind: .vector)] } ?? [])
+        let model = try ModelFactory.make(config: config.model, outputs: heads, seed: config.training.seed, as: T.self,
                                           file: checkpointPath)
         try ckpt.checkLayout(matches: model.store, file: checkpointPath)
         model.store.values = ckpt.evaluationWeights.map { T($0) }
@@ -67,10 +70,10 @@ public enum EquivarianceCheck {
         while start < n {
             let structures = try data.read(start..<min(n, start + config.data.batchSize))
             let graph = AtomGraph(try builder.build(structures, context: dataPath))
-            let base = try predict(model, graph)
+            let base = try predict(model, graph, forces: forces)
             for (kind, r, t) in transforms {
                 let moved = kind == .translation ? graph.translated(by: t) : graph.transformed(by: r)
-                let out = try predict(model, moved)
+                let out = try predict(model, moved, forces: forces)
                 for spec in specs {
                     let expected = transformed(base[spec.name]!, spec.kind, r)
                     let d = zip(out[spec.name]!, expected).map { Swift.abs($0 - $1) }.max() ?? 0
@@ -92,7 +95,14 @@ public enum EquivarianceCheck {
                       modelTolerance: config.model.architecture.equivarianceTolerance)
     }
 
-    static func predict<T: TensorScalar>(_ model: any GraphModel<T>, _ graph: AtomGraph) throws -> [String: [Double]] {
+    static func predict<T: TensorScalar>(_ model: any GraphModel<T>, _ graph: AtomGraph,
+                                         forces: TargetNormalizer.ConservativeForceTargets?) throws -> [String: [Double]] {
+        if let forces {
+            let r = try ConservativeForces.gradients(model, graph: graph, energy: forces.energy.name)
+            var out = r.outputs.mapValues { $0.scalars.map(Double.init) }
+            out[forces.forces.name] = r.positions.scalars.map { -Double($0) }
+            return out
+        }
         let tape = Tape<T>(store: model.store)
         return try model.forward(graph, tape: tape).mapValues { $0.value.scalars.map(Double.init) }
     }

@@ -10,6 +10,18 @@ enum ModelRunner {
         try model.forward(AtomGraph(batch), tape: tape)
     }
 
+    /// Every target's prediction in standardised units on `tape`: the heads' outputs, and for a
+    /// conservative force target `F/σ_F = −(σ_E/σ_F) ∂ŷ_E/∂x` (one backward pass with the
+    /// parameters as constants; recorded as constants, as are the other outputs then).
+    static func predict(_ model: any GraphModel<Float>, normalizer: TargetNormalizer, batch: GraphBatch,
+                        tape: Tape<Float>) throws -> [String: Variable<Float>] {
+        guard let forces = normalizer.conservativeForces else { return try forward(model, batch: batch, tape: tape) }
+        let r = try ConservativeForces.gradients(model, graph: AtomGraph(batch), energy: forces.energy.name)
+        var out = r.outputs.mapValues { tape.constant($0) }
+        out[forces.forces.name] = tape.constant(r.positions * Float(-forces.scale))
+        return out
+    }
+
     static func values(_ outputs: [String: Variable<Float>]) -> [String: [Double]] {
         outputs.mapValues { $0.value.scalars.map(Double.init) }
     }

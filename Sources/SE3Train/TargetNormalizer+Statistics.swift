@@ -34,8 +34,10 @@ extension TargetNormalizer {
         }
         return TargetNormalizer(targets: zip(targets, infos).map { t, info in
             let e = entries[t.name]
-            return Target(name: t.name, level: info.level, kind: info.kind, units: info.units, extensive: t.extensive,
-                          mean: e?.mean ?? 0, std: e?.std ?? 1, elementReferences: t.extensive ? e?.elementReferences : nil)
+            var target = Target(name: t.name, level: info.level, kind: info.kind, units: info.units, extensive: t.extensive,
+                                mean: e?.mean ?? 0, std: e?.std ?? 1, elementReferences: t.extensive ? e?.elementReferences : nil)
+            target.conservative = t.forces == .conservative
+            return target
         })
     }
 }

@@ -26,6 +26,8 @@ public struct TargetNormalizer: Codable, Equatable, Sendable {
         public var std: Double
         /// r_Z for Z = 0…118 (extensive targets only).
         public var elementReferences: [Double]?
+        /// Predicted as `−∂E/∂x` of the energy target (`targets[i].forces: conservative`), not by a head.
+        public var conservative: Bool = false
 
         public init(name: String, level: TargetLevel, kind: TargetKind, units: String, extensive: Bool = false,
                     mean: Double, std: Double, elementReferences: [Double]? = nil) {
@@ -36,6 +38,24 @@ public struct TargetNormalizer: Codable, Equatable, Sendable {
         }
 
         /// Components per graph (graph level) or per atom (atom level): 1, 3 or 9.
+        enum CodingKeys: String, CodingKey {
+            case name, level, kind, units, extensive, mean, std, elementReferences, conservative
+        }
+
+        /// `conservative` may be absent (checkpoints written before it existed).
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            name = try c.decode(String.self, forKey: .name)
+            level = try c.decode(TargetLevel.self, forKey: .level)
+            kind = try c.decode(TargetKind.self, forKey: .kind)
+            units = try c.decode(String.self, forKey: .units)
+            extensive = try c.decode(Bool.self, forKey: .extensive)
+            mean = try c.decode(Double.self, forKey: .mean)
+            std = try c.decode(Double.self, forKey: .std)
+            elementReferences = try c.decodeIfPresent([Double].self, forKey: .elementReferences)
+            conservative = try c.decodeIfPresent(Bool.self, forKey: .conservative) ?? false
+        }
+
         public var components: Int { kind.components }
 
         /// Σ_i r_{Z_i} over the atoms (0 without references or for unknown Z).

@@ -256,6 +256,10 @@ public final class Trainer {
         store.zeroGrads()
         var total = 0.0
         for batch in batches {
+            if let forces = normalizer.conservativeForces {
+                total += try accumulateForceGradients(batch, forces).reduce(0, +)
+                continue
+            }
             let tape = Tape<Float>(store: store)
             let outputs = try ModelRunner.forward(model, batch: batch, tape: tape)
             let targets = try normalizer.standardizedTargets(batch)
@@ -303,14 +307,15 @@ public final class Trainer {
     static func accumulate(_ metrics: inout ValidationMetrics, model: any GraphModel<Float>, normalizer: TargetNormalizer,
                            loss: LossFunction, batch: GraphBatch) throws -> [String: [Double]] {
         let tape = Tape<Float>(store: model.store)
-        let outputs = try ModelRunner.forward(model, batch: batch, tape: tape)
+        let outputs = try ModelRunner.predict(model, normalizer: normalizer, batch: batch, tape: tape)
         let targets = try normalizer.standardizedTargets(batch)
         let (_, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape)
         let predictions = normalizer.physicalPredictions(ModelRunner.values(outputs), batch: batch)
         let baseline = normalizer.physicalPredictions(ModelRunner.zeros(normalizer, batch: batch), batch: batch)
         var truth: [String: [Double]] = [:]
         for t in normalizer.targets { truth[t.name] = t.level == .graph ? batch.graphTargets[t.name] : batch.atomTargets[t.name] }
-        metrics.add(predictions: predictions, targets: truth, baseline: baseline, perStructureLoss: per)
+        let atoms = (0..<batch.graphCount).map { batch.atomOffsets[$0 + 1] - batch.atomOffsets[$0] }
+        metrics.add(predictions: predictions, targets: truth, baseline: baseline, perStructureLoss: per, atomsPerGraph: atoms)
         return predictions
     }
 

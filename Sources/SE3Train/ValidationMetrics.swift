@@ -7,11 +7,15 @@ import SE3Distributed
 /// structure or atom counts once), so MAE = Σ|e| / n and RMSE = √(Σe² / n). The same sums for the
 /// mean predictor (the model output 0 in standardised units: the training mean, or Σ r_Z + N μ
 /// for extensive targets, or zero for vectors) give the baseline every model should beat.
-/// The loss sum Σ_g ℓ_g over structures gives the validation loss (mean ℓ_g).
+/// The loss sum Σ_g ℓ_g over structures gives the validation loss (mean ℓ_g). An extensive
+/// target (an energy) also gets a per-atom entry `<name>_per_atom` (`<units>/atom`) with the errors
+/// `e_g / N_g`, the figure interatomic potentials are compared by.
 public struct ValidationMetrics: Equatable, Sendable {
     public struct Target: Codable, Equatable, Sendable {
         public var name: String
         public var units: String
+        /// For a per-atom entry: the extensive target whose errors it divides by the atom count.
+        public var perAtomOf: String? = nil
         public var count: Double = 0
         public var sumAbs: Double = 0
         public var sumSquares: Double = 0
@@ -30,6 +34,9 @@ public struct ValidationMetrics: Equatable, Sendable {
 
     public init(normalizer: TargetNormalizer) {
         targets = normalizer.targets.map { Target(name: $0.name, units: $0.units) }
+        for t in normalizer.targets where t.extensive {
+            targets.append(Target(name: "\(t.name)_per_atom", units: "\(t.units)/atom", perAtomOf: t.name))
+        }
     }
 
     /// Mean loss per structure (NaN for an empty set).
@@ -37,15 +44,18 @@ public struct ValidationMetrics: Equatable, Sendable {
 
     /// Adds one batch: physical predictions and their targets, the mean-predictor values, and ℓ_g.
     public mutating func add(predictions: [String: [Double]], targets truth: [String: [Double]],
-                             baseline: [String: [Double]], perStructureLoss: [Double]) {
+                             baseline: [String: [Double]], perStructureLoss: [Double], atomsPerGraph: [Int] = []) {
         structures += Double(perStructureLoss.count)
         for l in perStructureLoss { lossSum += l }
         for i in targets.indices {
-            let name = targets[i].name
+            let name = targets[i].perAtomOf ?? targets[i].name
             guard let p = predictions[name], let y = truth[name], let b = baseline[name], p.count == y.count else { continue }
+            let perAtom = targets[i].perAtomOf != nil
+            if perAtom && atomsPerGraph.count != y.count { continue }
             var sa = 0.0, ss = 0.0, ba = 0.0, bs = 0.0
             for j in 0..<y.count {
-                let e = p[j] - y[j], eb = b[j] - y[j]
+                let n = perAtom ? Double(Swift.max(1, atomsPerGraph[j])) : 1
+                let e = (p[j] - y[j]) / n, eb = (b[j] - y[j]) / n
                 sa += Swift.abs(e); ss += e * e
                 ba += Swift.abs(eb); bs += eb * eb
             }

@@ -48,11 +48,14 @@ struct EvaluateCommand: ParsableCommand {
                 return left ? s + pad : pad + s
             }
             func num(_ x: Double) -> String { String(format: "%.6g", x) }
-            print(cell("target", 12, left: true) + cell("units", 10, left: true) + cell("MAE", 14) + cell("RMSE", 14)
+            print(cell("target", 16, left: true) + cell("units", 10, left: true) + cell("MAE", 14) + cell("RMSE", 14)
                   + cell("MAE (mean predictor)", 22))
             for t in m.targets {
-                print(cell(t.name, 12, left: true) + cell(t.units, 10, left: true) + cell(num(t.mae), 14) + cell(num(t.rmse), 14)
-                      + cell(num(t.baselineMAE), 22))
+                // energies and forces in meV (meV/atom, meV/Å), as potentials are compared
+                let milli = t.units.hasPrefix("eV")
+                let k = milli ? 1000.0 : 1, units = milli ? "m" + t.units : t.units
+                print(cell(t.name, 16, left: true) + cell(units, 10, left: true) + cell(num(k * t.mae), 14)
+                      + cell(num(k * t.rmse), 14) + cell(num(k * t.baselineMAE), 22))
             }
             if let p = result.predictionsPath { print("predictions written to \(p)") }
         }

@@ -23,6 +23,10 @@ public protocol ArchitectureConfig: Codable, Sendable {
     /// more than rounding (eSCN's sampled sphere grids); nil for a model exact up to rounding.
     /// `se3 check-equivariance` uses it as the default tolerance.
     var equivarianceTolerance: Double? { get }
+    /// Nil when the model supports conservative forces `F = −∂E/∂x` in training (every op of
+    /// its energy has a forward-mode rule, `ConservativeForces`); otherwise why not, for the
+    /// config error of `targets[i].forces: conservative`.
+    var conservativeForcesUnsupported: String? { get }
     /// The model in precision `T`, parameters initialised from `seed`.
     func makeModel<T: TensorScalar>(common: CommonModelConfig, outputs: [OutputSpec], seed: UInt64,
                                     as: T.Type) throws -> any GraphModel<T>
@@ -32,6 +36,9 @@ public protocol ArchitectureConfig: Codable, Sendable {
 
 extension ArchitectureConfig {
     public var equivarianceTolerance: Double? { nil }
+    public var conservativeForcesUnsupported: String? {
+        "its layers have no forward-mode rules, so it cannot train on conservative forces; use `forces: direct` (a force head)"
+    }
 }
 
 extension ArchitectureConfig where Self: Equatable {

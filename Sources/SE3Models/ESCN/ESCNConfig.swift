@@ -93,6 +93,11 @@ public struct ESCNConfig: ArchitectureConfig, Equatable {
     /// only (and the grids up to their quadrature error): SE(3).
     public var isInversionEquivariant: Bool { false }
 
+    /// eSCN predicts forces with its sphere head (fairchem's direct forces).
+    public var conservativeForcesUnsupported: String? {
+        "eSCN predicts forces directly with its sphere head; use `forces: direct`"
+    }
+
     /// The S² activations apply a pointwise SiLU on finite grids, and what the grid does not
     /// resolve aliases, so rotations change the outputs by the quadrature error: at fairchem's
     /// default grids ~1e-6 relative at initialisation, 1–3e-2 for HOMO after training

@@ -49,6 +49,7 @@ public struct TrainConfig: Codable, Equatable {
                 throw ConfigError(file: file, key: "targets[\(i)].weight", "must be a non-negative number")
             }
         }
+        try validateForces(file: file)
         try training.validate(file: file)
         try checkpoint.validate(file: file)
         try distributed.validate(file: file)
