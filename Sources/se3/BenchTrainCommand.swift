@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SE3Distributed
+import SE3Config
 import SE3Train
 
 /// `se3 bench [train] --config FILE [--steps N]`: training throughput. Prints one JSON line
@@ -19,6 +20,9 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(help: "Untimed warm-up steps.")
     var warmup: Int = 2
 
+    @Flag(help: ArgumentHelp("Add zero labels for the config's conservative force target when the training set has none (a temporary copy; the e3nn peer's --forces does the same on QM9)."))
+    var zeroForces = false
+
     @Option(name: .customLong("set"), help: ArgumentHelp("Override a config value (repeatable).", valueName: "key=value"))
     var overrides: [String] = []
 
@@ -31,7 +35,17 @@ struct BenchTrainCommand: ParsableCommand {
         ProcessMemory.retainFreedMemory()
         let comm = Communicators.automatic()
         let (cfg, result) = runRankGuarded(comm) { () throws -> (TrainConfig, BenchmarkResult) in
-            let cfg = try TrainConfig.load(path: config, overrides: overrides)
+            var cfg = try TrainConfig.load(path: config, overrides: overrides)
+            if zeroForces {
+                guard let name = cfg.targets.first(where: { $0.forces == .conservative })?.name else {
+                    throw ConfigError(file: config, key: "targets", "--zero-forces needs a target with `forces: conservative`")
+                }
+                // every rank writes its own copy (no shared file system assumed)
+                let dir = NSTemporaryDirectory() + "se3-bench-zero-forces-\(ProcessInfo.processInfo.processIdentifier)"
+                cfg.data.train = try ZeroForceDataset.write(from: cfg.data.train, target: name, into: dir)
+                cfg.data.val = nil
+            }
+            defer { if zeroForces { try? FileManager.default.removeItem(atPath: cfg.data.train) } }
             let trainer = try Trainer(config: cfg, configFile: config, comm: comm, makeModel: TrainCommand.makeModel)
             return (cfg, try trainer.benchmark(steps: steps, warmup: warmup))
         }
