@@ -74,7 +74,11 @@ public struct NormNonlinearity: Sendable {
         }}}}}
         let needX = x.requiresGrad, needB = b.requiresGrad
         let xShape = x.shape, bShape = b.shape
-        return x.tape.custom(value: y, inputs: [x, b]) { g in
+        let rule: Tape<T>.ForwardRule = { v, _, t in
+            require(t[1] == nil, "NormNonlinearity: forward mode with a tangent of the bias")
+            return t[0].map { tangent(x: v[0], bias: v[1], dx: $0, lmax: lmax) }
+        }
+        return x.tape.custom(value: y, inputs: [x, b], forward: rule) { g in
             var gx = Tensor<T>(zeros: xShape)
             var gb = Tensor<T>(zeros: bShape)
             g.scalars.withUnsafeBufferPointer { pg in

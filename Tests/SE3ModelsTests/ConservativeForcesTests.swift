@@ -9,8 +9,9 @@ import XCTest
 final class ConservativeForcesTests: XCTestCase {
     let energy = OutputSpec(name: "energy", level: .graph, kind: .scalar, extensive: true)
 
-    func model(lmax: Int, seed: UInt64, outputs: [OutputSpec]? = nil, readout: Readout = .sum) throws -> any GraphModel<Double> {
-        var config = tfnConfig(lmax: lmax, channels: 4, layers: 2, nonlinearity: .gate)
+    func model(lmax: Int, seed: UInt64, outputs: [OutputSpec]? = nil, readout: Readout = .sum,
+               nonlinearity: TFNConfig.Nonlinearity = .gate) throws -> any GraphModel<Double> {
+        var config = tfnConfig(lmax: lmax, channels: 4, layers: 2, nonlinearity: nonlinearity)
         config.common.readout = readout
         let m = try ModelFactory.make(config: config, outputs: outputs ?? [energy], seed: seed, as: Double.self)
         perturbZeroParameters(m.store, seed: seed)
@@ -49,10 +50,11 @@ final class ConservativeForcesTests: XCTestCase {
     /// `directionalDerivative` (u = ∂L/∂F, ∇_θ L = Σ c_g ∇_θ E_g − ∇_θ Ė) against central
     /// differences of L in every parameter tensor.
     func testForceLossParameterGradientMatchesFiniteDifferences() throws {
-        for (lmax, readout, seed) in [(2, Readout.sum, UInt64(7)), (1, .mean, 8), (3, .sum, 9)] {
+        for (lmax, readout, nl, seed) in [(2, Readout.sum, TFNConfig.Nonlinearity.gate, UInt64(7)), (1, .mean, .norm, 8),
+                                          (3, .sum, .gate, 9), (2, .sum, .norm, 10)] {
             var rng = SeededGenerator(seed: seed)
             let g = RandomMolecules(rng: &rng, graphs: 2, atoms: 3...5, elements: [1, 6, 8]).graph
-            let m = try model(lmax: lmax, seed: seed, readout: readout)
+            let m = try model(lmax: lmax, seed: seed, readout: readout, nonlinearity: nl)
             let A = g.atomCount
             let target = (0..<(3 * A)).map { _ in rng.nextGaussian() }
             let w = (0..<(3 * A)).map { _ in 0.5 + Double.random(in: 0..<1, using: &rng) }
@@ -90,7 +92,7 @@ final class ConservativeForcesTests: XCTestCase {
                     worst = max(worst, err)
                 }
             }
-            XCTAssertLessThan(worst, 1e-6, "lmax \(lmax), readout \(readout)")
+            XCTAssertLessThan(worst, 1e-6, "lmax \(lmax), readout \(readout), \(nl)")
         }
     }
 

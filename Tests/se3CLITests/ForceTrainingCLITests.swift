@@ -72,7 +72,6 @@ final class ForceTrainingCLITests: XCTestCase {
 
     func testImpossibleForceConfigsAreRefused() throws {
         let cases: [([String], String)] = [
-            (["--set", "model.nonlinearity=norm"], "targets[1].forces"),
             (["--set", "targets=[{name: energy}, {name: forces, forces: conservative}]"], "extensive: true"),
             (["--set", "targets=[{name: energy, extensive: true}, {name: dipole, forces: conservative}]"], "atom-level vectors"),
             (["--set", "targets=[{name: energy, extensive: true}, {name: forces, forces: conserve}]"], "must be one of 'direct', 'conservative'"),

@@ -58,10 +58,8 @@ public struct TFNConfig: ArchitectureConfig, Equatable {
 
     public var featureLmax: Int { lmax }
 
-    /// The gate has a forward-mode rule; the norm nonlinearity not yet.
-    public var conservativeForcesUnsupported: String? {
-        nonlinearity == .gate ? nil : "conservative forces need model.nonlinearity: gate (norm has no forward-mode rule yet)"
-    }
+    /// Every layer has a forward-mode rule (both nonlinearities included).
+    public var conservativeForcesUnsupported: String? { nil }
 
     /// Natural-parity features and parity-conserving paths only: E(3).
     public var isInversionEquivariant: Bool { true }
