@@ -80,6 +80,7 @@ public final class Trainer {
 
         // Normaliser: from the checkpoint, or computed on rank 0 and broadcast.
         if let r = resume {
+            try r.checkpoint.checkResumable(ranks: comm.size, file: r.file)
             normalizer = r.checkpoint.normalizer
             guard normalizer.targets.map(\.name) == config.targets.map(\.name) else {
                 throw CheckpointError(file: r.file, field: "/normalizer",

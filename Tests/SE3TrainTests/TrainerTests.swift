@@ -99,6 +99,27 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(ea.map { $0["train_loss"] as! Double }, eb.map { $0["train_loss"] as! Double })
     }
 
+    /// Issue #11 item 5: a checkpoint written by 2 ranks does not resume on 1 (its step would be
+    /// read against another epoch length and data order); the error names both numbers.
+    func testResumeOnAnotherNumberOfRanksIsRefused() throws {
+        let run = RunDirectory(path: dir + "/ranks")
+        _ = try trainer(try config()).run(runDirectory: run, stopAfterSteps: 5, showProgress: false)
+        let file = try XCTUnwrap(run.latestCheckpoint())
+        var ckpt = try Checkpoint.read(path: file)
+        XCTAssertEqual(ckpt.worldSize, 1)
+        ckpt.worldSize = 2
+        let twoRanks = dir + "/two-ranks.h5"
+        try ckpt.write(to: twoRanks)
+        XCTAssertThrowsError(try trainer(try ckpt.config(file: twoRanks), resume: twoRanks)) { e in
+            let error = e as? CheckpointError
+            XCTAssertEqual(error?.file, twoRanks)
+            XCTAssertEqual(error?.field, "/ (attribute world_size)")
+            let text = String(describing: e)
+            for m in ["a run on 2 ranks", "this run has 1 rank", "mpirun -np 2"] { XCTAssertTrue(text.contains(m), text) }
+        }
+        XCTAssertNoThrow(try trainer(try ckpt.config(file: file), resume: file), "the same number of ranks resumes")
+    }
+
     func testStopSignalCheckpointsAndReturns() throws {
         let run = RunDirectory(path: dir + "/sig")
         StopSignal.set(true)
