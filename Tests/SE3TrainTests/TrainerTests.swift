@@ -120,6 +120,23 @@ final class TrainerTests: XCTestCase {
         XCTAssertNoThrow(try trainer(try ckpt.config(file: file), resume: file), "the same number of ranks resumes")
     }
 
+    /// Issue #11 item 8: `avg_num_neighbors` is measured on structures spread over the whole
+    /// training set, not its first rows (QM9's files start with the smallest molecules). Here the
+    /// first half of the set has isolated atoms (no edges), the second half triangles (2 each).
+    func testAverageNeighborsSamplesTheWholeSet() throws {
+        func triangle(_ id: Int64, spacing: Double) -> Structure {
+            Structure(atomicNumbers: [6, 1, 1], positions: [SIMD3(0, 0, 0), SIMD3(spacing, 0, 0), SIMD3(0, spacing, 0)], id: id,
+                      graphTargets: ["y": [0], "mu": [0, 0, 0]], atomTargets: ["q": [0, 0, 0]])
+        }
+        let sorted = (0..<100).map { triangle(Int64($0), spacing: $0 < 50 ? 8 : 1.2) }
+        let path = try TestData.write(sorted, to: dir + "/sorted.h5")
+        let data = try Dataset(path: path)
+        let model = try config().model
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model), 1, "all 100 rows: 300 edges / 300 atoms")
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 10), 1, "10 rows from every part of the set")
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 7), 8.0 / 7, accuracy: 1e-12, "rows 7, 21, 35 of the first half, 50, 64, 78, 92 of the second")
+    }
+
     func testStopSignalCheckpointsAndReturns() throws {
         let run = RunDirectory(path: dir + "/sig")
         StopSignal.set(true)
