@@ -23,15 +23,17 @@ public struct StepTotals: Equatable, Sendable {
 /// The collectives of one training step.
 ///
 /// `sync: gradients`: every rank holds g_r = ∇ Σ_{g∈B_r} ℓ_g (the gradient of the SUM of its
-/// per-structure losses) and n_r = |B_r|. ONE allreduce of the buffer [g_r, n_r, L_r, s_r]
-/// (L_r the loss sum, s_r the stop flag) gives Σ_r g_r, N = Σ_r n_r, Σ_r L_r and Σ_r s_r; the
-/// gradient becomes (Σ_r g_r) / N = ∇ (1/N) Σ_{g∈B} ℓ_g, the gradient of the mean loss over the
-/// global batch B = ∪_r B_r, however the structures are split between ranks. The stop flag is
-/// any-of (sum > 0), so every rank stops after the same step.
+/// per-structure losses) and n_r = |B_r|. ONE exchange allreduces the Float gradient g_r together
+/// with the Double buffer [n_r, L_r, s_r] (L_r the loss sum, s_r the stop flag; Double, so sums
+/// of losses and counts do not lose digits to Float32). It gives Σ_r g_r, N = Σ_r n_r, Σ_r L_r
+/// and Σ_r s_r; the gradient becomes
+/// (Σ_r g_r) / N = ∇ (1/N) Σ_{g∈B} ℓ_g, the gradient of the mean loss over the global batch
+/// B = ∪_r B_r, however the structures are split between ranks. The stop flag is any-of
+/// (sum > 0), so every rank stops after the same step.
 ///
 /// `sync: parameters`: ranks step on their local mean gradient; `totals` allreduces only
-/// [n_r, L_r, s_r], and every `average_every` steps `averageParameters` replaces the weights
-/// (and the EMA weights) by their mean over ranks (periodic model averaging).
+/// [n_r, L_r, s_r, bad_r], and every `average_every` steps `averageParameters` replaces the
+/// weights (and the EMA weights) by their mean over ranks (periodic model averaging).
 public final class GradientSynchronizer {
     public let comm: Communicator
     private var scratch: [Float] = []
@@ -42,25 +44,13 @@ public final class GradientSynchronizer {
     /// mean loss over the global batch. A global count of 0 leaves zero gradients.
     public func synchronizeGradients(_ store: ParameterStore<Float>, localCount: Int, localLossSum: Double,
                                      stop: Bool) throws -> StepTotals {
-        let n = store.count
-        if scratch.count != n + 3 { scratch = [Float](repeating: 0, count: n + 3) }
-        store.grads.withUnsafeBufferPointer { g in
-            scratch.withUnsafeMutableBufferPointer { s in
-                for i in 0..<n { s[i] = g[i] }
-                s[n] = Float(localCount)
-                s[n + 1] = Float(localLossSum)
-                s[n + 2] = stop ? 1 : 0
-            }
+        var totals = [Double(localCount), localLossSum, stop ? 1 : 0]
+        try store.grads.withUnsafeMutableBufferPointer { g in
+            try totals.withUnsafeMutableBufferPointer { t in try comm.allreduceSum(g, t) }
         }
-        try scratch.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
-        let count = Double(scratch[n])
-        let scale: Float = count > 0 ? Float(1 / count) : 0
-        scratch.withUnsafeBufferPointer { s in
-            store.grads.withUnsafeMutableBufferPointer { g in
-                for i in 0..<n { g[i] = s[i] * scale }
-            }
-        }
-        return StepTotals(count: count, lossSum: Double(scratch[n + 1]), stop: scratch[n + 2] > 0)
+        let count = totals[0]
+        store.scaleGrads(by: count > 0 ? Float(1 / count) : 0)
+        return StepTotals(count: count, lossSum: totals[1], stop: totals[2] > 0)
     }
 
     /// Allreduces only the counts, loss sums and stop flags (parameter-averaging mode).

@@ -47,6 +47,8 @@ public final class Trainer {
     /// Test-only fault injection: `SE3_FAULT_NAN_GRADIENT=k[,k…][@rank]` makes the local gradient
     /// NaN at steps `k` (1-based, as logged) on `rank` (default: every rank).
     let faultNaNGradientSteps: Set<Int>
+    /// Test-only: `SE3_FAULT_SLEEP=k:seconds[@rank]` (`FaultInjection`).
+    let faultSleep: (step: Int, seconds: Double)?
     /// Steps of the whole run: min(epochs · stepsPerEpoch, max_steps).
     public let totalSteps: Int
 
@@ -62,6 +64,7 @@ public final class Trainer {
         var config = original
         self.configFile = configFile
         self.comm = comm
+        comm.collectiveTimeout = config.distributed.timeoutSeconds
         self.loss = LossFunction(config: config)
 
         // Data: open, check targets and elements.
@@ -112,6 +115,7 @@ public final class Trainer {
         model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
         synchronizer = GradientSynchronizer(comm: comm)
         faultNaNGradientSteps = Self.faultSteps(ProcessInfo.processInfo.environment["SE3_FAULT_NAN_GRADIENT"], rank: comm.rank)
+        faultSleep = FaultInjection.sleep(ProcessInfo.processInfo.environment[FaultInjection.sleepVariable], rank: comm.rank)
         let store = model.store
         let t = config.training
         adam = AdamW(count: store.count, beta1: t.beta1, beta2: t.beta2, eps: t.eps, weightDecay: t.weightDecay)
@@ -189,7 +193,7 @@ public final class Trainer {
                 atoms += s.atomCount
                 edges += try list.edges(for: s, context: "\(data.path), structure \(s.id.map(String.init) ?? "?")").count
             }
-            start += chunk.count
+            i += k == n ? rows.count : 1
         }
         return atoms > 0 ? Double(edges) / Double(atoms) : 0
     }
@@ -231,6 +235,7 @@ public final class Trainer {
         let store = model.store
         let localLoss = try accumulateGradients(batches)
         if faultNaNGradientSteps.contains(step + 1), store.count > 0 { store.grads[0] = .nan }
+        if let f = faultSleep, f.step == step + 1 { Thread.sleep(forTimeInterval: f.seconds) }
         let count = batches.reduce(0) { $0 + $1.graphCount }
         var totals: StepTotals, norm: Double
         if config.distributed.sync == .parameters {
