@@ -230,8 +230,10 @@ public final class Trainer {
     /// rank asked to stop. When the synchronised gradient or the loss is not finite on any rank
     /// (checked before clipping and the update), every rank skips the update alike: parameters,
     /// optimiser state and EMA stay as they were, the step counts, and `totals.skipped` is set.
+    /// `checkpoint` is this rank's checkpoint-time request (`CheckpointCadence`), agreed on alike.
     @discardableResult
-    public func trainStep(_ batches: [GraphBatch], stop: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
+    public func trainStep(_ batches: [GraphBatch], stop: Bool = false,
+                          checkpoint: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
         let store = model.store
         let localLoss = try accumulateGradients(batches)
         if faultNaNGradientSteps.contains(step + 1), store.count > 0 { store.grads[0] = .nan }
@@ -242,9 +244,10 @@ public final class Trainer {
             if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
             norm = Double(store.gradientNorm())   // local gradients: the totals allreduce does not touch them
             totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop,
-                                             bad: !norm.isFinite || !localLoss.isFinite)
+                                             bad: !norm.isFinite || !localLoss.isFinite, checkpoint: checkpoint)
         } else {
-            totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop)
+            totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop,
+                                                           checkpoint: checkpoint)
             norm = Double(store.gradientNorm())
         }
         let lr = schedule.rate(step: step)

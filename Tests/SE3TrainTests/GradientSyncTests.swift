@@ -39,7 +39,7 @@ final class GradientSyncTests: XCTestCase {
         let (gA, lossA) = try sumGradient(model, Array(all[..<3]))
         let comm = PeerCommunicator()
         comm.peerFloats = gB
-        comm.peerDoubles = [5, lossB, 0]
+        comm.peerDoubles = [5, lossB, 0, 0]
         model.store.grads = gA
         let totals = try GradientSynchronizer(comm: comm).synchronizeGradients(model.store, localCount: 3,
                                                                                 localLossSum: lossA, stop: false)
@@ -62,11 +62,19 @@ final class GradientSyncTests: XCTestCase {
         store.grads = [4, 6]
         let comm = PeerCommunicator()
         comm.peerFloats = [2, 2]
-        comm.peerDoubles = [1, 0.5, 1]
+        comm.peerDoubles = [1, 0.5, 1, 0]
         let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false)
         XCTAssertTrue(t.stop)
+        XCTAssertFalse(t.checkpoint)
         XCTAssertEqual(store.grads, [3, 4])
         XCTAssertEqual(t.meanLoss, 0.75)
+        // The checkpoint-time flag of any rank, in both sync modes.
+        comm.peerDoubles = [1, 0.5, 0, 1]
+        XCTAssertTrue(try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false).checkpoint)
+        comm.peerDoubles = [1, 0.5, 0, 0, 1]
+        let p = try GradientSynchronizer(comm: comm).totals(localCount: 1, localLossSum: 1, stop: false)
+        XCTAssertTrue(p.checkpoint)
+        XCTAssertFalse(p.stop)
     }
 
     /// Issue #11 item 8: loss sums and counts travel as Double. In Float32, 10⁸ + 0.75 is 10⁸ and
@@ -76,7 +84,7 @@ final class GradientSyncTests: XCTestCase {
         store.grads = [1]
         let comm = PeerCommunicator()
         comm.peerFloats = [1]
-        comm.peerDoubles = [16_777_216, 100_000_000.5, 0]
+        comm.peerDoubles = [16_777_216, 100_000_000.5, 0, 0]
         let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 0.25, stop: false)
         XCTAssertEqual(t.count, 16_777_217)
         XCTAssertEqual(t.lossSum, 100_000_000.75)

@@ -120,6 +120,28 @@ final class TrainerTests: XCTestCase {
         XCTAssertNoThrow(try trainer(try ckpt.config(file: file), resume: file), "the same number of ranks resumes")
     }
 
+    /// `checkpoint.every_steps=5` with 12 steps per epoch: a checkpoint 5 steps after the last one
+    /// of any kind (epoch ends included); resuming from one inside an epoch continues exactly.
+    /// `checkpoint.every_minutes` tiny: one after every step.
+    func testCheckpointsEveryStepsAndMinutes() throws {
+        let a = RunDirectory(path: dir + "/steps")
+        let full = try trainer(try config(["checkpoint.every_steps=5", "checkpoint.keep_last=50"])).run(runDirectory: a, showProgress: false)
+        XCTAssertEqual(full.steps, 36)
+        XCTAssertEqual(a.checkpointFiles().map(\.step), [5, 10, 12, 17, 22, 24, 29, 34, 36])
+        let mid = a.checkpointPath(step: 17)
+        let ckpt = try Checkpoint.read(path: mid)
+        XCTAssertEqual(ckpt.epoch, 1)
+        XCTAssertEqual(ckpt.stepInEpoch, 5)
+        let b = RunDirectory(path: dir + "/steps-resumed")
+        let resumed = try trainer(try ckpt.config(file: mid), resume: mid).run(runDirectory: b, showProgress: false)
+        XCTAssertEqual(resumed.checksum, full.checksum, "resuming from a step checkpoint equals the uninterrupted run")
+
+        let m = RunDirectory(path: dir + "/minutes")
+        _ = try trainer(try config(["checkpoint.every_minutes=1e-9", "checkpoint.keep_last=50", "training.epochs=1"]))
+            .run(runDirectory: m, showProgress: false)
+        XCTAssertEqual(m.checkpointFiles().map(\.step), Array(1...12))
+    }
+
     /// Issue #11 item 8: `avg_num_neighbors` is measured on structures spread over the whole
     /// training set, not its first rows (QM9's files start with the smallest molecules). Here the
     /// first half of the set has isolated atoms (no edges), the second half triangles (2 each).

@@ -49,4 +49,25 @@ extension TrainCLITests {
         let latest = try String(contentsOf: run.appendingPathComponent("checkpoints/latest"), encoding: .utf8)
         XCTAssertEqual(latest.trimmingCharacters(in: .whitespacesAndNewlines), "step-00000004.h5", "nothing was written")
     }
+
+    /// Issue #11 items 4 and 6: with `checkpoint.every_steps=2`, the fsync of step 4's checkpoint
+    /// fails (test-only `SE3_FAULT_FSYNC`): the run stops with exit status 1 naming the file, step 2
+    /// stays the newest checkpoint, and `--resume` continues from it to the end.
+    func testFailedFsyncStopsTheRunAndKeepsThePreviousCheckpoint() throws {
+        let run = scratch.appendingPathComponent("fsync")
+        let args = ["train", "--config", RunFiles.bundledConfig, "--run-dir", run.path, "--quiet",
+                    "--set", "checkpoint.every_steps=2", "--set", "checkpoint.keep_last=10"] + RunFiles.tinyModel(steps: 6)
+        let r = try TestEnvironment.runPlain(args, timeout: 120, exported: ["SE3_FAULT_FSYNC": "step-00000004"])
+        XCTAssertEqual(r.status, 1, r.summary)
+        for m in ["se3: ", "step-00000004.h5", "fsync failed"] {
+            XCTAssertTrue(r.stderr.contains(m), "stderr should mention \(m)\n" + r.summary)
+        }
+        let checkpoints = run.appendingPathComponent("checkpoints")
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path)), ["step-00000002.h5", "latest"])
+        let resumed = try TestEnvironment.runPlain(["train", "--resume", run.path, "--quiet"], timeout: 120)
+        XCTAssertEqual(resumed.status, 0, resumed.summary)
+        XCTAssertEqual(RunFiles.doneLines(resumed.stdout)[0]?["step"] as? Int, 6, resumed.summary)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: checkpoints.path)),
+                       ["step-00000002.h5", "step-00000004.h5", "step-00000006.h5", "latest"])
+    }
 }
