@@ -17,4 +17,6 @@ static inline int se3_mpi_success(void) { return MPI_SUCCESS; }
 static inline int se3_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
 static inline MPI_Errhandler se3_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }
 static inline int se3_mpi_max_error_string(void) { return MPI_MAX_ERROR_STRING; }
+static inline MPI_Request se3_mpi_request_null(void) { return MPI_REQUEST_NULL; }
+static inline MPI_Status *se3_mpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 #endif

@@ -7,7 +7,9 @@ import SE3HDF5
 /// `kind`/`units` attributes and shapes, `/statistics`; with `validateContents` (default)
 /// it also streams through `/atomic_numbers` (1...118) and `/positions` (finite) in blocks,
 /// so memory stays bounded. Violations throw `DataError` naming the file and dataset; HDF5
-/// failures (truncated file, checksum mismatch) throw `HDF5Error`. Only `/offsets` is kept
+/// failures (truncated file, checksum mismatch) throw `HDF5Error`. Every dataset's shape is
+/// checked against the file's size before it is read (`HDF5Dataset.checkClaimedSize`), so a
+/// shape the file cannot hold is a `DataError`, not an allocation. Only `/offsets` is kept
 /// in memory; `read(range)` reads just the rows of that range (hyperslabs).
 public final class DatasetShard: StructureSource {
     public var sourceName: String { path }
@@ -82,6 +84,8 @@ public final class DatasetShard: StructureSource {
             } else {
                 guard tc.isFloat else { throw fail(p, "expected float32 or float64, found \(tc)") }
             }
+            // A shape is only a claim: reject one the file cannot hold before anything is read.
+            do { try ds.checkClaimedSize() } catch let e as HDF5Error { throw fail(p, e.message) }
             return ds
         }
 

@@ -3,6 +3,12 @@ extension Communicator {
     /// `rank == 0`: the rank that writes logs, checkpoints and metrics.
     public var isRoot: Bool { rank == 0 }
 
+    /// Both sums, one after the other (a communicator that can overlap them overrides this).
+    public func allreduceSum(_ floats: UnsafeMutableBufferPointer<Float>, _ doubles: UnsafeMutableBufferPointer<Double>) throws {
+        try allreduceSum(floats)
+        try allreduceSum(doubles)
+    }
+
     /// `Σ_r x^(r)` on every rank.
     public func allreduceSum(_ x: Double) throws -> Double {
         var buffer = [x]

@@ -14,17 +14,25 @@
 ///   including its length (the count is broadcast first, so non-root ranks may pass
 ///   any array, e.g. `[]`).
 /// - `allgather`: returns `[v^(0), v^(1), …, v^(size−1)]`; lengths may differ per rank.
+/// - `allreduceSum(_:_:)` (a Float and a Double buffer): both sums in one exchange.
 /// - `barrier`: returns on any rank only after every rank has entered it.
 /// - `abort`: terminates the whole job with a non-zero exit code and the message on stderr;
 ///   it never returns and never hangs, even if other ranks are blocked in a collective.
 ///
 /// Errors: collectives throw ``MPIError`` (an MPI call failed) or ``CommunicatorError``
 /// (invalid arguments, such as a root outside `0..<size`, detected identically on every rank).
+///
+/// Timeout: a rank that waits longer than `collectiveTimeout` seconds in one collective (another
+/// rank is hung, or died without ending the job) aborts the whole job with a message naming
+/// itself and the operation (`distributed.timeout_s`).
 public protocol Communicator: AnyObject {
     /// This process's rank, `0 ..< size`.
     var rank: Int { get }
     /// Number of processes in the job (≥ 1).
     var size: Int { get }
+    /// Seconds one collective may wait for the other ranks before this rank aborts the job
+    /// (> 0; a single process never waits).
+    var collectiveTimeout: Double { get set }
 
     /// Elementwise sum over ranks, in place. Same `buffer.count` on every rank.
     func allreduceSum(_ buffer: inout [Float]) throws
@@ -38,6 +46,9 @@ public protocol Communicator: AnyObject {
     func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws
     /// Elementwise sum over ranks of a contiguous buffer, in place.
     func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws
+    /// Elementwise sums of both buffers, in place, in one exchange: e.g. a Float gradient and
+    /// the Double counts and loss sums that go with it (MPI: both reductions in flight together).
+    func allreduceSum(_ floats: UnsafeMutableBufferPointer<Float>, _ doubles: UnsafeMutableBufferPointer<Double>) throws
 
     /// Afterwards `buffer` equals `root`'s buffer (length included) on every rank.
     func broadcast(_ buffer: inout [Float], root: Int) throws

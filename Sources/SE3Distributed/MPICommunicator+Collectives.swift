@@ -1,6 +1,7 @@
 import CMPI
 
-/// Collective operations of ``MPICommunicator`` (all on `MPI_COMM_WORLD`, in place).
+/// Collective operations of ``MPICommunicator`` (all on `MPI_COMM_WORLD`, in place), each
+/// started non-blocking and completed against the timeout (`MPICommunicator+Waiting.swift`).
 extension MPICommunicator {
     // MARK: allreduce
 
@@ -15,68 +16,70 @@ extension MPICommunicator {
     public func allreduceMax(_ buffer: inout [Double]) throws {
         try buffer.withUnsafeMutableBufferPointer {
             try allreduce(UnsafeMutableRawBufferPointer($0), count: $0.count, type: se3_mpi_double(),
-                          op: se3_mpi_max(), name: "MPI_Allreduce(MAX, double)")
+                          op: se3_mpi_max(), name: "MPI_Iallreduce(MAX, double)")
         }
     }
 
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         try allreduce(UnsafeMutableRawBufferPointer(buffer), count: buffer.count, type: se3_mpi_float(),
-                      op: se3_mpi_sum(), name: "MPI_Allreduce(SUM, float)")
+                      op: se3_mpi_sum(), name: "MPI_Iallreduce(SUM, float)")
     }
 
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
         try allreduce(UnsafeMutableRawBufferPointer(buffer), count: buffer.count, type: se3_mpi_double(),
-                      op: se3_mpi_sum(), name: "MPI_Allreduce(SUM, double)")
+                      op: se3_mpi_sum(), name: "MPI_Iallreduce(SUM, double)")
+    }
+
+    /// Both sums with all their buckets in flight together, then one wait.
+    public func allreduceSum(_ floats: UnsafeMutableBufferPointer<Float>, _ doubles: UnsafeMutableBufferPointer<Double>) throws {
+        let name = "MPI_Iallreduce(SUM, float + double)"
+        var requests = try startBuckets(UnsafeMutableRawBufferPointer(floats), count: floats.count, name: name) { chunk, n, request in
+            MPI_Iallreduce(UnsafeRawPointer(se3_mpi_in_place()), chunk, n, se3_mpi_float(), se3_mpi_sum(), comm, request)
+        }
+        do {
+            requests += try startBuckets(UnsafeMutableRawBufferPointer(doubles), count: doubles.count, name: name) { chunk, n, request in
+                MPI_Iallreduce(UnsafeRawPointer(se3_mpi_in_place()), chunk, n, se3_mpi_double(), se3_mpi_sum(), comm, request)
+            }
+        } catch {
+            try? wait(&requests, operation: name)
+            throw error
+        }
+        try wait(&requests, operation: name)
     }
 
     /// In-place allreduce of `count` elements in buckets of `maxElementsPerCall`.
     /// A zero count is a no-op on every rank (counts must agree across ranks).
     private func allreduce(_ raw: UnsafeMutableRawBufferPointer, count: Int, type: MPI_Datatype,
                            op: MPI_Op, name: String) throws {
-        try inBuckets(raw, count: count, name: name) { chunk, n in
-            MPI_Allreduce(UnsafeRawPointer(se3_mpi_in_place()), chunk, n, type, op, comm)
-        }
-    }
-
-    /// Calls `call(start, n)` for consecutive buckets of at most `maxElementsPerCall` of the
-    /// `count` elements in `raw`, throwing the first MPI error. Nothing happens for `count == 0`.
-    private func inBuckets(_ raw: UnsafeMutableRawBufferPointer, count: Int, name: String,
-                           _ call: (UnsafeMutableRawPointer, Int32) -> Int32) throws {
-        try ensureActive(name)
-        guard count > 0, let base = raw.baseAddress else { return }
-        let stride = raw.count / count
-        var offset = 0
-        while offset < count {
-            let n = min(maxElementsPerCall, count - offset)
-            try MPIError.check(call(base + offset * stride, Int32(n)), name)
-            offset += n
+        try collective(raw, count: count, name: name) { chunk, n, request in
+            MPI_Iallreduce(UnsafeRawPointer(se3_mpi_in_place()), chunk, n, type, op, comm, request)
         }
     }
 
     // MARK: broadcast
 
     public func broadcast(_ buffer: inout [Float], root: Int) throws {
-        try broadcastArray(&buffer, zero: 0, type: se3_mpi_float(), root: root, name: "MPI_Bcast(float)")
+        try broadcastArray(&buffer, zero: 0, type: se3_mpi_float(), root: root, name: "MPI_Ibcast(float)")
     }
 
     public func broadcast(_ buffer: inout [Double], root: Int) throws {
-        try broadcastArray(&buffer, zero: 0, type: se3_mpi_double(), root: root, name: "MPI_Bcast(double)")
+        try broadcastArray(&buffer, zero: 0, type: se3_mpi_double(), root: root, name: "MPI_Ibcast(double)")
     }
 
     public func broadcast(_ bytes: inout [UInt8], root: Int) throws {
-        try broadcastArray(&bytes, zero: 0, type: se3_mpi_byte(), root: root, name: "MPI_Bcast(byte)")
+        try broadcastArray(&bytes, zero: 0, type: se3_mpi_byte(), root: root, name: "MPI_Ibcast(byte)")
     }
 
     public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, root: Int) throws {
         try checkRoot(root)
         try broadcastRaw(UnsafeMutableRawBufferPointer(buffer), count: buffer.count, type: se3_mpi_float(),
-                         root: root, name: "MPI_Bcast(float)")
+                         root: root, name: "MPI_Ibcast(float)")
     }
 
     public func broadcast(_ buffer: UnsafeMutableBufferPointer<Double>, root: Int) throws {
         try checkRoot(root)
         try broadcastRaw(UnsafeMutableRawBufferPointer(buffer), count: buffer.count, type: se3_mpi_double(),
-                         root: root, name: "MPI_Bcast(double)")
+                         root: root, name: "MPI_Ibcast(double)")
     }
 
     /// Variable-length broadcast: the root's count (Int64) first, then the elements;
@@ -86,7 +89,10 @@ extension MPICommunicator {
         try checkRoot(root)
         try ensureActive(name)
         var count = Int64(rank == root ? buffer.count : 0)
-        try MPIError.check(MPI_Bcast(&count, 1, se3_mpi_int64(), Int32(root), comm), "\(name) count")
+        // Non-blocking: every buffer must stay valid until the wait returns, hence the explicit pointers.
+        try withUnsafeMutablePointer(to: &count) { c in
+            try single("\(name) count") { MPI_Ibcast(c, 1, se3_mpi_int64(), Int32(root), comm, $0) }
+        }
         guard count >= 0, count <= Int64(Int.max / max(MemoryLayout<T>.stride, 1)) else {
             throw CommunicatorError.invalidCount(operation: name, count: count)
         }
@@ -100,19 +106,20 @@ extension MPICommunicator {
 
     private func broadcastRaw(_ raw: UnsafeMutableRawBufferPointer, count: Int, type: MPI_Datatype, root: Int,
                               name: String) throws {
-        try inBuckets(raw, count: count, name: name) { chunk, n in MPI_Bcast(chunk, n, type, Int32(root), comm) }
+        try collective(raw, count: count, name: name) { chunk, n, request in MPI_Ibcast(chunk, n, type, Int32(root), comm, request) }
     }
 
     // MARK: allgather, barrier
 
     public func allgather(_ value: [Double]) throws -> [[Double]] {
-        let name = "MPI_Allgatherv(double)"
+        let name = "MPI_Iallgatherv(double)"
         try ensureActive(name)
         var mine = Int64(value.count)
         var counts = [Int64](repeating: 0, count: size)
-        try counts.withUnsafeMutableBufferPointer {
-            try MPIError.check(MPI_Allgather(&mine, 1, se3_mpi_int64(), $0.baseAddress, 1, se3_mpi_int64(), comm),
-                               "MPI_Allgather(counts)")
+        try withUnsafeMutablePointer(to: &mine) { m in
+            try counts.withUnsafeMutableBufferPointer { all in
+                try single("MPI_Iallgather(counts)") { MPI_Iallgather(m, 1, se3_mpi_int64(), all.baseAddress, 1, se3_mpi_int64(), comm, $0) }
+            }
         }
         // Every rank sees the same counts, so every rank takes the same branch below.
         var total: Int64 = 0
@@ -128,9 +135,14 @@ extension MPICommunicator {
         var gathered = [Double](repeating: 0, count: Int(total))
         try value.withUnsafeBufferPointer { send in
             try gathered.withUnsafeMutableBufferPointer { receive in
-                try MPIError.check(MPI_Allgatherv(send.baseAddress, Int32(send.count), se3_mpi_double(),
-                                                  receive.baseAddress, receiveCounts, displacements,
-                                                  se3_mpi_double(), comm), name)
+                try receiveCounts.withUnsafeBufferPointer { counts in
+                    try displacements.withUnsafeBufferPointer { offsets in
+                        try single(name) {
+                            MPI_Iallgatherv(send.baseAddress, Int32(send.count), se3_mpi_double(), receive.baseAddress,
+                                            counts.baseAddress, offsets.baseAddress, se3_mpi_double(), comm, $0)
+                        }
+                    }
+                }
             }
         }
         return (0 ..< size).map { r in
@@ -140,7 +152,6 @@ extension MPICommunicator {
     }
 
     public func barrier() throws {
-        try ensureActive("MPI_Barrier")
-        try MPIError.check(MPI_Barrier(comm), "MPI_Barrier")
+        try single("MPI_Ibarrier") { MPI_Ibarrier(comm, $0) }
     }
 }

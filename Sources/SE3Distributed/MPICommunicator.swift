@@ -20,11 +20,21 @@ import Darwin
 /// - Large buffers: MPI counts are 32-bit, so buffers are transferred in buckets of at most
 ///   ``maxElementsPerCall`` elements (one call for anything below 2³¹−1 by default).
 ///   Every rank must use the same value.
+/// - Timeout: every collective is non-blocking (`MPI_Iallreduce`, `MPI_Ibcast`, …) and polled
+///   with `MPI_Testall` until ``collectiveTimeout`` seconds have passed; then this rank aborts
+///   the job naming itself and the operation (`MPICommunicator+Waiting.swift`).
 public final class MPICommunicator: Communicator {
+    /// `distributed.timeout_s` when no config sets it: 30 minutes.
+    public static let defaultTimeout = 1800.0
+
     public let rank: Int
     public let size: Int
     /// The thread support level MPI provided (`MPI_THREAD_FUNNELED` = 1 or higher).
     public let threadLevel: Int32
+    /// Seconds one collective may wait for the other ranks (clamped to 1 ms … 10⁷ s).
+    public var collectiveTimeout: Double = MPICommunicator.defaultTimeout {
+        didSet { collectiveTimeout = min(max(collectiveTimeout.isNaN ? Self.defaultTimeout : collectiveTimeout, 1e-3), 1e7) }
+    }
 
     /// Largest element count per MPI call; bigger buffers are reduced/broadcast in buckets.
     /// Clamped to `1 ... Int32.max`. Must be equal on every rank.

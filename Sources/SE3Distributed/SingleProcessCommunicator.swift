@@ -14,6 +14,8 @@ import Darwin
 public final class SingleProcessCommunicator: Communicator {
     public let rank = 0
     public let size = 1
+    /// Kept for the protocol; a single process never waits for another rank.
+    public var collectiveTimeout = MPICommunicator.defaultTimeout
 
     public init() {}
 

@@ -8,7 +8,12 @@ public final class HDF5Dataset: HDF5Object {
     public var shape: [Int] {
         get throws {
             let h = try handle()
-            return try HDF5Library.sync { try currentDims(h).map { Int($0) } }
+            return try HDF5Library.sync {
+                try currentDims(h).map { d in
+                    guard let v = Int(exactly: d) else { throw error("dimension \(d) is too large") }
+                    return v
+                }
+            }
         }
     }
 
@@ -27,7 +32,7 @@ public final class HDF5Dataset: HDF5Object {
     /// Number of rows (first dimension); 1 for a scalar dataset.
     public var rowCount: Int { get throws { try shape.first ?? 1 } }
 
-    private func currentDims(_ h: hid_t) throws -> [hsize_t] {
+    func currentDims(_ h: hid_t) throws -> [hsize_t] {
         let space = try HDF5Library.check(H5Dget_space(h), file: filePath, object: path, "get dataspace")
         defer { H5Sclose(space) }
         let rank = try HDF5Library.check(H5Sget_simple_extent_ndims(space), file: filePath, object: path, "get rank")
@@ -38,12 +43,14 @@ public final class HDF5Dataset: HDF5Object {
         return dims
     }
 
-    /// Reads the whole dataset, converting to `T` (e.g. float32 on disk → `Double`).
+    /// Reads the whole dataset, converting to `T` (e.g. float32 on disk → `Double`). The size is
+    /// checked first (`HDF5Dataset+Limits.swift`): a shape the file cannot hold throws.
     public func read<T: HDF5Scalar>(as type: T.Type = T.self) throws -> [T] {
         let h = try handle()
         return try HDF5Library.sync {
             let dims = try currentDims(h)
-            let count = dims.reduce(1) { $0 * Int($1) }
+            let count = try checkedCount(dims)
+            try checkReadable(h, elements: count, what: "shape \(dims.map { Int($0) })")
             var out = [T](repeating: 0, count: count)
             if count == 0 { return out }
             try out.withUnsafeMutableBytes { raw in
@@ -55,17 +62,20 @@ public final class HDF5Dataset: HDF5Object {
     }
 
     /// Reads rows `rows` of the first dimension only (a hyperslab); other rows are not
-    /// read or decompressed beyond the chunks that contain the requested rows.
+    /// read or decompressed beyond the chunks that contain the requested rows. The size is
+    /// checked first, as for `read`.
     public func readRows<T: HDF5Scalar>(_ rows: Range<Int>, as type: T.Type = T.self) throws -> [T] {
         let h = try handle()
         return try HDF5Library.sync {
             let dims = try currentDims(h)
             guard !dims.isEmpty else { throw error("cannot read rows of a scalar dataset") }
-            guard rows.lowerBound >= 0, rows.upperBound <= Int(dims[0]) else {
+            guard rows.lowerBound >= 0, hsize_t(rows.upperBound) <= dims[0] else {
                 throw error("rows \(rows.lowerBound)..<\(rows.upperBound) out of bounds for \(dims[0]) rows")
             }
-            let width = dims.dropFirst().reduce(1) { $0 * Int($1) }
-            var out = [T](repeating: 0, count: rows.count * width)
+            let (count, overflow) = rows.count.multipliedReportingOverflow(by: try checkedCount(dims.dropFirst()))
+            guard !overflow else { throw error("rows \(rows.lowerBound)..<\(rows.upperBound) of shape \(dims) are too many elements") }
+            try checkReadable(h, elements: count, what: "rows \(rows.lowerBound)..<\(rows.upperBound) of shape \(dims)")
+            var out = [T](repeating: 0, count: count)
             if out.isEmpty { return out }
             try out.withUnsafeMutableBytes { raw in
                 try transferRows(h, dims: dims, rows: rows, memType: T.hdf5Type.nativeType, buffer: raw.baseAddress, write: false)
@@ -101,7 +111,7 @@ public final class HDF5Dataset: HDF5Object {
         let h = try handle()
         try HDF5Library.sync {
             let dims = try currentDims(h)
-            let count = dims.reduce(1) { $0 * Int($1) }
+            let count = try checkedCount(dims)
             guard count == values.count else {
                 throw error("\(values.count) values do not fill shape \(dims) (\(count) elements)")
             }
@@ -119,12 +129,12 @@ public final class HDF5Dataset: HDF5Object {
         try HDF5Library.sync {
             let dims = try currentDims(h)
             guard !dims.isEmpty else { throw error("cannot write rows of a scalar dataset") }
-            let width = dims.dropFirst().reduce(1) { $0 * Int($1) }
+            let width = try checkedCount(dims.dropFirst())
             guard width > 0, values.count % width == 0 else {
                 throw error("\(values.count) values are not whole rows of width \(width)")
             }
             let n = values.count / width
-            guard row >= 0, row + n <= Int(dims[0]) else {
+            guard row >= 0, hsize_t(row + n) <= dims[0] else {
                 throw error("rows \(row)..<\(row + n) out of bounds for \(dims[0]) rows")
             }
             if n == 0 { return }
@@ -140,13 +150,13 @@ public final class HDF5Dataset: HDF5Object {
         try HDF5Library.sync {
             var dims = try currentDims(h)
             guard !dims.isEmpty else { throw error("cannot append to a scalar dataset") }
-            let width = dims.dropFirst().reduce(1) { $0 * Int($1) }
+            let width = try checkedCount(dims.dropFirst())
             guard width > 0, values.count % width == 0 else {
                 throw error("\(values.count) values are not whole rows of width \(width)")
             }
             let n = values.count / width
             if n == 0 { return }
-            let old = Int(dims[0])
+            let old = try checkedCount([dims[0]])
             dims[0] += hsize_t(n)
             try HDF5Library.check(H5Dset_extent(h, dims), file: filePath, object: path, "extend to \(dims[0]) rows")
             try values.withUnsafeBytes { raw in

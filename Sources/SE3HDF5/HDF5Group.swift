@@ -84,6 +84,7 @@ public class HDF5Group: HDF5Object {
             for i in 0..<info.nlinks {
                 let size = try HDF5Library.check(H5Lget_name_by_idx(h, ".", H5_INDEX_NAME, H5_ITER_INC, i, nil, 0, se3_h5p_default()),
                                                  file: filePath, object: path, "list group")
+                guard size <= (try fileSizeBytes()) else { throw error("link name of \(size) bytes claimed, more than the file holds") }
                 var buffer = [CChar](repeating: 0, count: Int(size) + 1)
                 try HDF5Library.check(H5Lget_name_by_idx(h, ".", H5_INDEX_NAME, H5_ITER_INC, i, &buffer, buffer.count, se3_h5p_default()),
                                       file: filePath, object: path, "list group")

@@ -132,6 +132,9 @@ extension HDF5Object {
             }
             let size = H5Tget_size(type)
             guard size > 0 else { return "" }
+            guard size <= (try fileSizeBytes()) else {
+                throw HDF5Error(file: filePath, object: object, message: "string of \(size) bytes claimed, more than the file holds")
+            }
             var buffer = [UInt8](repeating: 0, count: size + 1)
             try buffer.withUnsafeMutableBytes { raw in
                 _ = try HDF5Library.check(H5Aread(attr, type, raw.baseAddress), file: filePath, object: object, "read attribute")

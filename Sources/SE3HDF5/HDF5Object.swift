@@ -63,6 +63,23 @@ public class HDF5Object {
         }
     }
 
+    /// The file this object belongs to (the end of the `owner` chain).
+    var rootFile: HDF5File? {
+        var object: HDF5Object = self
+        while let o = object.owner { object = o }
+        return object as? HDF5File
+    }
+
+    /// Size of the file in bytes as HDF5 sees it (its end of file or end of allocated space,
+    /// whichever is larger): the bound on anything a read of this object may return.
+    func fileSizeBytes() throws -> Int {
+        guard let file = rootFile else { throw error("object has no open file") }
+        let h = try file.handle()
+        var size: hsize_t = 0
+        try HDF5Library.check(H5Fget_filesize(h, &size), file: filePath, object: path, "get file size")
+        return Int(clamping: size)
+    }
+
     /// Path of a child `name` of this object, for error messages and new objects.
     func childPath(_ name: String) -> String {
         if name.hasPrefix("/") { return name }

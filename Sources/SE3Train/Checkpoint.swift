@@ -34,7 +34,7 @@ public struct Checkpoint: Equatable {
     /// Running sums of the current epoch's training loss and structure count.
     public var epochLossSum: Double
     public var epochCount: Double
-    /// Number of ranks that trained (informational).
+    /// Number of ranks that trained; a run resumes only on as many (`checkResumable`).
     public var worldSize: Int
 
     public init(configYAML: String, normalizer: TargetNormalizer, parameters: [Parameter], values: [Float],
@@ -51,6 +51,18 @@ public struct Checkpoint: Equatable {
 
     /// The weights to evaluate with: EMA weights when present, else the raw parameters.
     public var evaluationWeights: [Float] { emaWeights ?? values }
+
+    /// Checks that a run on `ranks` ranks can continue this checkpoint. The sampler position
+    /// (`epoch`, `step_in_epoch`), the data order and `step` against the epochs' length are all
+    /// counted in the checkpoint's number of ranks, so another number would silently continue
+    /// somewhere else (or stop at once): it is an error naming both numbers.
+    /// - Throws: `CheckpointError` naming `file` and the `world_size` attribute.
+    public func checkResumable(ranks: Int, file: String) throws {
+        guard worldSize != ranks else { return }
+        func count(_ n: Int) -> String { n == 1 ? "1 rank" : "\(n) ranks" }
+        throw CheckpointError(file: file, field: "/ (attribute world_size)",
+                              "written by a run on \(count(worldSize)), but this run has \(count(ranks)): the data order and the position in the epoch (step \(step), epoch \(epoch + 1), step \(stepInEpoch) of the epoch) depend on the number of ranks. Resume with \(count(worldSize)) (mpirun -np \(worldSize)), or start a new run")
+    }
 
     /// Checks that `store` has exactly this checkpoint's parameter layout.
     /// - Throws: `CheckpointError` naming `file` and the first differing parameter.

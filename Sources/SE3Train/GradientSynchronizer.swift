@@ -1,8 +1,8 @@
 import SE3Distributed
 import SE3Tensor
 
-/// What all ranks agree on after a step: the global number of structures, the global loss sum
-/// and whether any rank asked to stop (SIGTERM/SIGINT).
+/// What all ranks agree on after a step: the global number of structures, the global loss sum,
+/// whether any rank asked to stop (SIGTERM/SIGINT) and whether any rank's checkpoint time is up.
 public struct StepTotals: Equatable, Sendable {
     public var count: Double
     public var lossSum: Double
@@ -11,9 +11,12 @@ public struct StepTotals: Equatable, Sendable {
     public var bad: Bool
     /// The trainer skipped the update (a non-finite gradient or loss on any rank).
     public var skipped: Bool
+    /// Some rank found `checkpoint.every_minutes` passed (`CheckpointCadence`).
+    public var checkpoint: Bool
 
-    public init(count: Double, lossSum: Double, stop: Bool, bad: Bool = false, skipped: Bool = false) {
+    public init(count: Double, lossSum: Double, stop: Bool, bad: Bool = false, skipped: Bool = false, checkpoint: Bool = false) {
         self.count = count; self.lossSum = lossSum; self.stop = stop; self.bad = bad; self.skipped = skipped
+        self.checkpoint = checkpoint
     }
 
     /// Mean loss per structure over the global batch.
@@ -23,15 +26,17 @@ public struct StepTotals: Equatable, Sendable {
 /// The collectives of one training step.
 ///
 /// `sync: gradients`: every rank holds g_r = ∇ Σ_{g∈B_r} ℓ_g (the gradient of the SUM of its
-/// per-structure losses) and n_r = |B_r|. ONE allreduce of the buffer [g_r, n_r, L_r, s_r]
-/// (L_r the loss sum, s_r the stop flag) gives Σ_r g_r, N = Σ_r n_r, Σ_r L_r and Σ_r s_r; the
-/// gradient becomes (Σ_r g_r) / N = ∇ (1/N) Σ_{g∈B} ℓ_g, the gradient of the mean loss over the
-/// global batch B = ∪_r B_r, however the structures are split between ranks. The stop flag is
-/// any-of (sum > 0), so every rank stops after the same step.
+/// per-structure losses) and n_r = |B_r|. ONE exchange allreduces the Float gradient g_r together
+/// with the Double buffer [n_r, L_r, s_r, c_r] (L_r the loss sum, s_r the stop flag, c_r the
+/// checkpoint-time flag; Double, so sums of losses and counts do not lose digits to Float32). It
+/// gives Σ_r g_r, N = Σ_r n_r, Σ_r L_r, Σ_r s_r and Σ_r c_r; the gradient becomes
+/// (Σ_r g_r) / N = ∇ (1/N) Σ_{g∈B} ℓ_g, the gradient of the mean loss over the global batch
+/// B = ∪_r B_r, however the structures are split between ranks. The flags are any-of (sum > 0),
+/// so every rank stops (or checkpoints) after the same step.
 ///
 /// `sync: parameters`: ranks step on their local mean gradient; `totals` allreduces only
-/// [n_r, L_r, s_r], and every `average_every` steps `averageParameters` replaces the weights
-/// (and the EMA weights) by their mean over ranks (periodic model averaging).
+/// [n_r, L_r, s_r, bad_r, c_r], and every `average_every` steps `averageParameters` replaces the
+/// weights (and the EMA weights) by their mean over ranks (periodic model averaging).
 public final class GradientSynchronizer {
     public let comm: Communicator
     private var scratch: [Float] = []
@@ -41,33 +46,22 @@ public final class GradientSynchronizer {
     /// Allreduces gradients with the counts; afterwards `store.grads` is the gradient of the
     /// mean loss over the global batch. A global count of 0 leaves zero gradients.
     public func synchronizeGradients(_ store: ParameterStore<Float>, localCount: Int, localLossSum: Double,
-                                     stop: Bool) throws -> StepTotals {
-        let n = store.count
-        if scratch.count != n + 3 { scratch = [Float](repeating: 0, count: n + 3) }
-        store.grads.withUnsafeBufferPointer { g in
-            scratch.withUnsafeMutableBufferPointer { s in
-                for i in 0..<n { s[i] = g[i] }
-                s[n] = Float(localCount)
-                s[n + 1] = Float(localLossSum)
-                s[n + 2] = stop ? 1 : 0
-            }
+                                     stop: Bool, checkpoint: Bool = false) throws -> StepTotals {
+        var totals = [Double(localCount), localLossSum, stop ? 1 : 0, checkpoint ? 1 : 0]
+        try store.grads.withUnsafeMutableBufferPointer { g in
+            try totals.withUnsafeMutableBufferPointer { t in try comm.allreduceSum(g, t) }
         }
-        try scratch.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
-        let count = Double(scratch[n])
-        let scale: Float = count > 0 ? Float(1 / count) : 0
-        scratch.withUnsafeBufferPointer { s in
-            store.grads.withUnsafeMutableBufferPointer { g in
-                for i in 0..<n { g[i] = s[i] * scale }
-            }
-        }
-        return StepTotals(count: count, lossSum: Double(scratch[n + 1]), stop: scratch[n + 2] > 0)
+        let count = totals[0]
+        store.scaleGrads(by: count > 0 ? Float(1 / count) : 0)
+        return StepTotals(count: count, lossSum: totals[1], stop: totals[2] > 0, checkpoint: totals[3] > 0)
     }
 
-    /// Allreduces only the counts, loss sums and stop flags (parameter-averaging mode).
-    public func totals(localCount: Int, localLossSum: Double, stop: Bool, bad: Bool = false) throws -> StepTotals {
-        var buffer = [Double(localCount), localLossSum, stop ? 1 : 0, bad ? 1 : 0]
+    /// Allreduces only the counts, loss sums and flags (parameter-averaging mode).
+    public func totals(localCount: Int, localLossSum: Double, stop: Bool, bad: Bool = false,
+                       checkpoint: Bool = false) throws -> StepTotals {
+        var buffer = [Double(localCount), localLossSum, stop ? 1 : 0, bad ? 1 : 0, checkpoint ? 1 : 0]
         try comm.allreduceSum(&buffer)
-        return StepTotals(count: buffer[0], lossSum: buffer[1], stop: buffer[2] > 0, bad: buffer[3] > 0)
+        return StepTotals(count: buffer[0], lossSum: buffer[1], stop: buffer[2] > 0, bad: buffer[3] > 0, checkpoint: buffer[4] > 0)
     }
 
     /// Replaces each buffer by its mean over ranks (one allreduce for all buffers).

@@ -9,7 +9,8 @@ extension Trainer {
     /// `{"type":"step", step, epoch, loss, lr, mol_per_s, grad_norm, checksum}` to `metrics.jsonl`.
     /// After each epoch: validation (EMA weights), the plateau schedule, an epoch record
     /// `{"type":"epoch", epoch, step, train_loss, val_loss, val: {target: {mae, rmse, …}}, lr, checksum}`,
-    /// a checkpoint every `checkpoint.every_epochs` epochs and at the end, and `best.h5` when the
+    /// a checkpoint every `checkpoint.every_epochs` epochs and at the end (and inside epochs after
+    /// `checkpoint.every_steps` / `every_minutes`, see `CheckpointCadence`), and `best.h5` when the
     /// validation loss improved. A stop request (SIGTERM/SIGINT on any rank, or `stopAfterSteps`
     /// reached) is agreed on in the step's allreduce: all ranks finish that step, rank 0 writes a
     /// checkpoint at the exact sampler position, and `run` returns with `stopped == true`.
@@ -31,8 +32,12 @@ extension Trainer {
         var windowMolecules = 0.0
         var lastCheckpointStep = -1
         var lastLR = 0.0
+        var cadence = CheckpointCadence(config: config.checkpoint, step: step)
+        var cadenceDue = false   // checkpoint.every_steps / every_minutes, agreed in the last step
 
         func publish(best: Bool) throws {
+            cadence.reset(step: step)
+            cadenceDue = false
             try synchronizeModels()
             guard let dir = runDirectory else { return }
             if root {
@@ -61,8 +66,9 @@ extension Trainer {
             while stepInEpoch < plan.count && step < totalSteps {
                 let batch = try self.batch(epoch: epoch, index: stepInEpoch, plan: plan)
                 let stopHere = StopSignal.requested || (stopAfterSteps.map { step + 1 >= $0 } ?? false)
-                let (totals, lr, norm) = try trainStep(batch, stop: stopHere)
+                let (totals, lr, norm) = try trainStep(batch, stop: stopHere, checkpoint: cadence.timeIsUp())
                 stepInEpoch += 1
+                cadenceDue = cadence.isDue(step: step, timeIsUp: totals.checkpoint)
                 if totals.skipped {   // identical on every rank
                     try skipped(totals, norm: norm, batch: plan[stepInEpoch - 1])
                 } else {
@@ -93,6 +99,8 @@ extension Trainer {
                     summary.stopped = true
                     break epochs
                 }
+                // Due at an epoch's (or the run's) last step: written after validation below.
+                if cadenceDue && stepInEpoch < plan.count && step < totalSteps { try publish(best: false) }
             }
             guard stepInEpoch >= plan.count else { break }   // max_steps reached inside the epoch
             // End of epoch.
@@ -124,7 +132,7 @@ extension Trainer {
                 }
             }
             let last = epoch >= config.training.epochs || step >= totalSteps
-            if epoch % config.checkpoint.everyEpochs == 0 || last {
+            if epoch % config.checkpoint.everyEpochs == 0 || last || cadenceDue {
                 try publish(best: improved)
             } else if improved, root, let dir = runDirectory {
                 try AtomicFile.replace(dir.bestPath) { try checkpoint().write(to: $0) }

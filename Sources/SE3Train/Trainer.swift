@@ -47,6 +47,8 @@ public final class Trainer {
     /// Test-only fault injection: `SE3_FAULT_NAN_GRADIENT=k[,k…][@rank]` makes the local gradient
     /// NaN at steps `k` (1-based, as logged) on `rank` (default: every rank).
     let faultNaNGradientSteps: Set<Int>
+    /// Test-only: `SE3_FAULT_SLEEP=k:seconds[@rank]` (`FaultInjection`).
+    let faultSleep: (step: Int, seconds: Double)?
     /// Steps of the whole run: min(epochs · stepsPerEpoch, max_steps).
     public let totalSteps: Int
 
@@ -62,6 +64,7 @@ public final class Trainer {
         var config = original
         self.configFile = configFile
         self.comm = comm
+        comm.collectiveTimeout = config.distributed.timeoutSeconds
         self.loss = LossFunction(config: config)
 
         // Data: open, check targets and elements.
@@ -80,6 +83,7 @@ public final class Trainer {
 
         // Normaliser: from the checkpoint, or computed on rank 0 and broadcast.
         if let r = resume {
+            try r.checkpoint.checkResumable(ranks: comm.size, file: r.file)
             normalizer = r.checkpoint.normalizer
             guard normalizer.targets.map(\.name) == config.targets.map(\.name) else {
                 throw CheckpointError(file: r.file, field: "/normalizer",
@@ -111,6 +115,7 @@ public final class Trainer {
         model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
         synchronizer = GradientSynchronizer(comm: comm)
         faultNaNGradientSteps = Self.faultSteps(ProcessInfo.processInfo.environment["SE3_FAULT_NAN_GRADIENT"], rank: comm.rank)
+        faultSleep = FaultInjection.sleep(ProcessInfo.processInfo.environment[FaultInjection.sleepVariable], rank: comm.rank)
         let store = model.store
         let t = config.training
         adam = AdamW(count: store.count, beta1: t.beta1, beta2: t.beta2, eps: t.eps, weightDecay: t.weightDecay)
@@ -167,20 +172,28 @@ public final class Trainer {
         }
     }
 
-    /// Mean number of incoming edges per atom over the first `limit` structures of `data`, with
-    /// the model's cutoff and `max_neighbors` (0 for a set without atoms).
+    /// Mean number of incoming edges per atom, with the model's cutoff and `max_neighbors`, over
+    /// `limit` structures spread over all of `data` (all of them when it has no more): the centre
+    /// row ⌊(2i+1)·n / 2·limit⌋ of each of `limit` equal parts. Files are often sorted (QM9 by
+    /// molecule size), so the first rows alone would not be typical. 0 for a set without atoms.
     public static func averageNeighbors(_ data: Dataset, model: ModelConfig, limit: Int = 1000) throws -> Double {
         let list = NeighborList(cutoff: model.common.cutoff, maxNeighbors: model.common.maxNeighbors)
+        let n = data.count, k = min(limit, n)
         var atoms = 0, edges = 0
-        var start = 0
-        let n = min(limit, data.count)
-        while start < n {
-            let chunk = try data.read(start..<min(n, start + 256))
-            for s in chunk {
+        var i = 0
+        while i < k {
+            let rows: Range<Int>
+            if k == n {
+                rows = i..<min(n, i + 256)   // every row, in blocks
+            } else {
+                let r = (2 * i + 1) * n / (2 * k)
+                rows = r..<(r + 1)
+            }
+            for s in try data.read(rows) {
                 atoms += s.atomCount
                 edges += try list.edges(for: s, context: "\(data.path), structure \(s.id.map(String.init) ?? "?")").count
             }
-            start += chunk.count
+            i += k == n ? rows.count : 1
         }
         return atoms > 0 ? Double(edges) / Double(atoms) : 0
     }
@@ -217,20 +230,24 @@ public final class Trainer {
     /// rank asked to stop. When the synchronised gradient or the loss is not finite on any rank
     /// (checked before clipping and the update), every rank skips the update alike: parameters,
     /// optimiser state and EMA stay as they were, the step counts, and `totals.skipped` is set.
+    /// `checkpoint` is this rank's checkpoint-time request (`CheckpointCadence`), agreed on alike.
     @discardableResult
-    public func trainStep(_ batches: [GraphBatch], stop: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
+    public func trainStep(_ batches: [GraphBatch], stop: Bool = false,
+                          checkpoint: Bool = false) throws -> (totals: StepTotals, lr: Double, gradNorm: Double) {
         let store = model.store
         let localLoss = try accumulateGradients(batches)
         if faultNaNGradientSteps.contains(step + 1), store.count > 0 { store.grads[0] = .nan }
+        if let f = faultSleep, f.step == step + 1 { Thread.sleep(forTimeInterval: f.seconds) }
         let count = batches.reduce(0) { $0 + $1.graphCount }
         var totals: StepTotals, norm: Double
         if config.distributed.sync == .parameters {
             if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
             norm = Double(store.gradientNorm())   // local gradients: the totals allreduce does not touch them
             totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop,
-                                             bad: !norm.isFinite || !localLoss.isFinite)
+                                             bad: !norm.isFinite || !localLoss.isFinite, checkpoint: checkpoint)
         } else {
-            totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop)
+            totals = try synchronizer.synchronizeGradients(store, localCount: count, localLossSum: localLoss, stop: stop,
+                                                           checkpoint: checkpoint)
             norm = Double(store.gradientNorm())
         }
         let lr = schedule.rate(step: step)

@@ -30,6 +30,37 @@ final class DatasetCorruptionTests: XCTestCase {
         XCTAssertEqual(try shard.read(0..<2), Array(structures[0..<2]))
     }
 
+    /// Issue #11 item 2: a shard whose `/offsets` is a chunked dataset claiming 2⁴⁰ rows used to
+    /// abort `se3 inspect` (an 8 TB allocation); now opening it is a `DataError` naming the field.
+    func testOffsetsClaimingMoreRowsThanTheFileHoldsIsADataError() throws {
+        let path = try DatasetFixtures.write(DatasetFixtures.randomStructures(200, seed: 34), to: dir + "/claim.h5", chunkRows: 16)
+        do {
+            let f = try HDF5File(path: path, mode: .readWrite)
+            try f.openDataset("offsets").resize(rows: 1 << 40)
+            try f.close()
+        }
+        for open in [{ _ = try DatasetShard(path: path) }, { _ = try DatasetShard(path: path, validateContents: false) },
+                     { _ = try DatasetInspector.inspect(path: path) }] {
+            do {
+                try open()
+                XCTFail("a shard claiming 2⁴⁰ offsets must not open")
+            } catch let e as DataError {
+                XCTAssertEqual(e.file, path)
+                XCTAssertEqual(e.field, "/offsets")
+                XCTAssertTrue(e.message.contains("claims"), e.message)
+            }
+        }
+        // The same for atom data: /atomic_numbers and /positions claiming 2⁴⁰ atoms.
+        let atoms = try DatasetFixtures.write(DatasetFixtures.randomStructures(50, seed: 35), to: dir + "/atoms.h5", chunkRows: 16)
+        do {
+            let f = try HDF5File(path: atoms, mode: .readWrite)
+            try f.openDataset("atomic_numbers").resize(rows: 1 << 40)
+            try f.openDataset("positions").resize(rows: 1 << 40)
+            try f.close()
+        }
+        assertThrowsMentioning([atoms, "/atomic_numbers", "claims"]) { try DatasetShard(path: atoms) }
+    }
+
     func testBitFlippedOffsetsIsDetected() throws {
         let path = try DatasetFixtures.write(DatasetFixtures.randomStructures(100, seed: 33), to: dir + "/o.h5", chunkRows: 16)
         let chunks = try HDF5File(path: path).openDataset("offsets").chunkLocations()

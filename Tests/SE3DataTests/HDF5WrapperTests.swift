@@ -116,6 +116,39 @@ final class HDF5WrapperTests: XCTestCase {
         assertThrowsMentioning([path, "closed"]) { try f.openDataset("v") }
     }
 
+    /// A chunked dataset can claim far more rows than its file holds (unwritten chunks read as
+    /// fill values): reads are bounded by the file's size, with overflow-checked products.
+    func testClaimedSizesAreBoundedByTheFile() throws {
+        let path = dir + "/claims.h5"
+        do {
+            let f = try HDF5File(path: path, mode: .truncate)
+            try f.writeDataset("plain", [Double](repeating: 1, count: 64), shape: [64],
+                               options: HDF5DatasetOptions(chunkRows: 16, deflateLevel: nil, shuffle: false, checksum: false))
+            try f.writeDataset("packed", [Double](repeating: 1, count: 64), shape: [64], options: HDF5DatasetOptions(chunkRows: 16))
+            try f.writeDataset("wide", [Float](repeating: 2, count: 12), shape: [4, 3], options: HDF5DatasetOptions(chunkRows: 2))
+            try f.openDataset("plain").resize(rows: 1 << 20)        // 8 MB claimed, uncompressed
+            try f.openDataset("packed").resize(rows: 1 << 40)       // 8 TB claimed, deflated
+            try f.openDataset("wide").resize(rows: 1 << 62)         // 2⁶² · 3 elements: the product overflows
+        }
+        let f = try HDF5File(path: path)
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        XCTAssertLessThan(size, 1 << 20)
+        assertThrowsMentioning([path, "/plain", "claims 8388608 bytes", "more than a file of"]) {
+            try f.openDataset("plain").read(as: Double.self)
+        }
+        assertThrowsMentioning([path, "/packed", "claims", "even compressed"]) { try f.openDataset("packed").read(as: Double.self) }
+        assertThrowsMentioning([path, "/packed", "rows 0..<1099511627776"]) {
+            try f.openDataset("packed").readRows(0..<(1 << 40), as: Int64.self)
+        }
+        assertThrowsMentioning([path, "/packed"]) { try f.openDataset("packed").checkClaimedSize() }
+        assertThrowsMentioning([path, "/wide", "too many elements"]) { try f.openDataset("wide").readRows(0..<(1 << 62), as: Float.self) }
+        assertThrowsMentioning([path, "/wide", "more elements than a read can address"]) { try f.openDataset("wide").elementCount }
+        // Rows the file can hold still read (written rows, then fill values).
+        XCTAssertEqual(try f.openDataset("packed").readRows(60..<68, as: Double.self), [1, 1, 1, 1, 0, 0, 0, 0])
+        XCTAssertEqual(try f.openDataset("wide").readRows(2..<5, as: Float.self), [2, 2, 2, 2, 2, 2, 0, 0, 0])
+        XCTAssertEqual(try f.openDataset("wide").shape, [1 << 62, 3])
+    }
+
     func testTruncatedFileThrowsOnOpen() throws {
         let path = dir + "/t.h5"
         var rng = SeededGenerator(seed: 3)

@@ -6,6 +6,7 @@ import XCTest
 private final class DoubleCountingCommunicator: Communicator {
     let rank = 0
     let size = 1
+    var collectiveTimeout = 60.0
     func allreduceSum(_ buffer: inout [Float]) throws { for i in buffer.indices { buffer[i] *= 2 } }
     func allreduceSum(_ buffer: inout [Double]) throws { for i in buffer.indices { buffer[i] *= 2 } }
     func allreduceMax(_ buffer: inout [Double]) throws {}

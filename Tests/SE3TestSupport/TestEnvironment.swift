@@ -80,9 +80,10 @@ public enum TestEnvironment {
                                      currentDirectory: packageRoot)
     }
 
-    /// Runs `se3 <arguments>` directly (no launcher).
-    public static func runPlain(_ arguments: [String], timeout: Double = 60) throws -> ProcessResult {
-        try ProcessRunner.run(try se3Binary(), arguments, environment: childEnvironment(), timeout: timeout,
+    /// Runs `se3 <arguments>` directly (no launcher). `exported`: extra environment variables.
+    public static func runPlain(_ arguments: [String], timeout: Double = 60,
+                                exported: [String: String] = [:]) throws -> ProcessResult {
+        try ProcessRunner.run(try se3Binary(), arguments, environment: childEnvironment().merging(exported) { $1 }, timeout: timeout,
                               currentDirectory: packageRoot)
     }
 }

@@ -107,6 +107,27 @@ final class CheckpointTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["target.h5"])
     }
 
+    /// A failed fsync (test-only `SE3_FAULT_FSYNC`, as a failing disk) fails the publish: no new
+    /// step file, no temporary file, and `latest` still names the previous checkpoint.
+    func testFailedFsyncKeepsThePreviousCheckpointNewest() throws {
+        let run = RunDirectory(path: dir + "/run")
+        try run.create()
+        try run.publish(sample(step: 10), keepLast: 1, isBest: false)
+        setenv("SE3_FAULT_FSYNC", "step-00000020", 1)
+        defer { unsetenv("SE3_FAULT_FSYNC") }
+        XCTAssertThrowsError(try run.publish(sample(step: 20), keepLast: 1, isBest: true)) { e in
+            let text = String(describing: e)
+            XCTAssertTrue(text.contains("step-00000020.h5") && text.contains("fsync failed"), text)
+        }
+        XCTAssertEqual(run.latestCheckpoint(), run.checkpointPath(step: 10))
+        XCTAssertEqual(try Checkpoint.read(path: try RunDirectory.resolveCheckpoint(run.path).file).step, 10)
+        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: run.checkpointsDirectory)),
+                       ["step-00000010.h5", "latest"], "no new, partial or temporary file")
+        unsetenv("SE3_FAULT_FSYNC")
+        try run.publish(sample(step: 20), keepLast: 1, isBest: false)
+        XCTAssertEqual(run.latestCheckpoint(), run.checkpointPath(step: 20))
+    }
+
     func testKeepLastRotationBestAndLatest() throws {
         let run = RunDirectory(path: dir + "/run")
         try run.create()

@@ -38,11 +38,12 @@ final class GradientSyncTests: XCTestCase {
         let (gB, lossB) = try sumGradient(model, Array(all[3...]))
         let (gA, lossA) = try sumGradient(model, Array(all[..<3]))
         let comm = PeerCommunicator()
-        comm.peerFloats = gB + [5, Float(lossB), 0]
+        comm.peerFloats = gB
+        comm.peerDoubles = [5, lossB, 0, 0]
         model.store.grads = gA
         let totals = try GradientSynchronizer(comm: comm).synchronizeGradients(model.store, localCount: 3,
                                                                                 localLossSum: lossA, stop: false)
-        XCTAssertEqual(comm.floatCalls, 1, "gradients and counts travel in one allreduce")
+        XCTAssertEqual(comm.pairCalls, 1, "gradients and counts travel in one exchange")
         XCTAssertEqual(totals.count, 8)
         XCTAssertEqual(totals.lossSum, wholeLoss, accuracy: 1e-4 * wholeLoss)
         XCTAssertFalse(totals.stop)
@@ -60,11 +61,38 @@ final class GradientSyncTests: XCTestCase {
         let store = ParameterStore<Float>(parameters: [Parameter(name: "w", offset: 0, shape: [2])], values: [1, 2])
         store.grads = [4, 6]
         let comm = PeerCommunicator()
-        comm.peerFloats = [2, 2, 1, 0.5, 1]
+        comm.peerFloats = [2, 2]
+        comm.peerDoubles = [1, 0.5, 1, 0]
         let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false)
         XCTAssertTrue(t.stop)
+        XCTAssertFalse(t.checkpoint)
         XCTAssertEqual(store.grads, [3, 4])
         XCTAssertEqual(t.meanLoss, 0.75)
+        // The checkpoint-time flag of any rank, in both sync modes.
+        comm.peerDoubles = [1, 0.5, 0, 1]
+        XCTAssertTrue(try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false).checkpoint)
+        comm.peerDoubles = [1, 0.5, 0, 0, 1]
+        let p = try GradientSynchronizer(comm: comm).totals(localCount: 1, localLossSum: 1, stop: false)
+        XCTAssertTrue(p.checkpoint)
+        XCTAssertFalse(p.stop)
+    }
+
+    /// Issue #11 item 8: loss sums and counts travel as Double. In Float32, 10⁸ + 0.75 is 10⁸ and
+    /// 2²⁴ + 1 structures count as 2²⁴.
+    func testLossSumsAndCountsKeepDoublePrecision() throws {
+        let store = ParameterStore<Float>(parameters: [Parameter(name: "w", offset: 0, shape: [1])], values: [0])
+        store.grads = [1]
+        let comm = PeerCommunicator()
+        comm.peerFloats = [1]
+        comm.peerDoubles = [16_777_216, 100_000_000.5, 0, 0]
+        let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 0.25, stop: false)
+        XCTAssertEqual(t.count, 16_777_217)
+        XCTAssertEqual(t.lossSum, 100_000_000.75)
+        XCTAssertEqual(comm.doubleCalls, 1)
+        XCTAssertEqual(comm.floatCalls, 1)
+        let single = try GradientSynchronizer(comm: SingleProcessCommunicator())
+            .synchronizeGradients(store, localCount: 3, localLossSum: 123_456_789.125, stop: false)
+        XCTAssertEqual(single.lossSum, 123_456_789.125)
     }
 
     func testSingleProcessDividesByLocalCount() throws {

@@ -101,6 +101,28 @@ final class TrainConfigTests: XCTestCase {
         XCTAssertEqual(again, c)
     }
 
+    /// `checkpoint.every_steps`, `checkpoint.every_minutes` (unset by default) and
+    /// `distributed.timeout_s` (30 minutes by default): decoded, round-tripped and checked.
+    func testCheckpointCadenceAndTimeoutKeys() throws {
+        let d = try TrainConfig.parse(yaml: minimal, file: "m.yaml")
+        XCTAssertNil(d.checkpoint.everySteps)
+        XCTAssertNil(d.checkpoint.everyMinutes)
+        XCTAssertEqual(d.distributed.timeoutSeconds, 1800)
+        let c = try TrainConfig.parse(yaml: minimal, file: "m.yaml", overrides: [
+            "checkpoint.every_steps=500", "checkpoint.every_minutes=30", "distributed.timeout_s=120"])
+        XCTAssertEqual(c.checkpoint.everySteps, 500)
+        XCTAssertEqual(c.checkpoint.everyMinutes, 30)
+        XCTAssertEqual(c.distributed.timeoutSeconds, 120)
+        XCTAssertEqual(try TrainConfig.parse(yaml: try c.yaml(), file: "again.yaml"), c)
+        for (override, key) in [("checkpoint.every_steps=0", "checkpoint.every_steps"), ("checkpoint.every_minutes=0", "checkpoint.every_minutes"),
+                                (("checkpoint.every_minutes=-1"), "checkpoint.every_minutes"), ("distributed.timeout_s=0", "distributed.timeout_s"),
+                                ("checkpoint.every_step=5", "checkpoint.every_step")] {
+            XCTAssertThrowsError(try TrainConfig.parse(yaml: minimal, file: "m.yaml", overrides: [override]), override) { e in
+                XCTAssertEqual((e as? ConfigError)?.key, key, override)
+            }
+        }
+    }
+
     func testMissingKeyNamesFileAndKey() {
         let yaml = """
         model: {name: tfn}

@@ -99,6 +99,66 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(ea.map { $0["train_loss"] as! Double }, eb.map { $0["train_loss"] as! Double })
     }
 
+    /// Issue #11 item 5: a checkpoint written by 2 ranks does not resume on 1 (its step would be
+    /// read against another epoch length and data order); the error names both numbers.
+    func testResumeOnAnotherNumberOfRanksIsRefused() throws {
+        let run = RunDirectory(path: dir + "/ranks")
+        _ = try trainer(try config()).run(runDirectory: run, stopAfterSteps: 5, showProgress: false)
+        let file = try XCTUnwrap(run.latestCheckpoint())
+        var ckpt = try Checkpoint.read(path: file)
+        XCTAssertEqual(ckpt.worldSize, 1)
+        ckpt.worldSize = 2
+        let twoRanks = dir + "/two-ranks.h5"
+        try ckpt.write(to: twoRanks)
+        XCTAssertThrowsError(try trainer(try ckpt.config(file: twoRanks), resume: twoRanks)) { e in
+            let error = e as? CheckpointError
+            XCTAssertEqual(error?.file, twoRanks)
+            XCTAssertEqual(error?.field, "/ (attribute world_size)")
+            let text = String(describing: e)
+            for m in ["a run on 2 ranks", "this run has 1 rank", "mpirun -np 2"] { XCTAssertTrue(text.contains(m), text) }
+        }
+        XCTAssertNoThrow(try trainer(try ckpt.config(file: file), resume: file), "the same number of ranks resumes")
+    }
+
+    /// `checkpoint.every_steps=5` with 12 steps per epoch: a checkpoint 5 steps after the last one
+    /// of any kind (epoch ends included); resuming from one inside an epoch continues exactly.
+    /// `checkpoint.every_minutes` tiny: one after every step.
+    func testCheckpointsEveryStepsAndMinutes() throws {
+        let a = RunDirectory(path: dir + "/steps")
+        let full = try trainer(try config(["checkpoint.every_steps=5", "checkpoint.keep_last=50"])).run(runDirectory: a, showProgress: false)
+        XCTAssertEqual(full.steps, 36)
+        XCTAssertEqual(a.checkpointFiles().map(\.step), [5, 10, 12, 17, 22, 24, 29, 34, 36])
+        let mid = a.checkpointPath(step: 17)
+        let ckpt = try Checkpoint.read(path: mid)
+        XCTAssertEqual(ckpt.epoch, 1)
+        XCTAssertEqual(ckpt.stepInEpoch, 5)
+        let b = RunDirectory(path: dir + "/steps-resumed")
+        let resumed = try trainer(try ckpt.config(file: mid), resume: mid).run(runDirectory: b, showProgress: false)
+        XCTAssertEqual(resumed.checksum, full.checksum, "resuming from a step checkpoint equals the uninterrupted run")
+
+        let m = RunDirectory(path: dir + "/minutes")
+        _ = try trainer(try config(["checkpoint.every_minutes=1e-9", "checkpoint.keep_last=50", "training.epochs=1"]))
+            .run(runDirectory: m, showProgress: false)
+        XCTAssertEqual(m.checkpointFiles().map(\.step), Array(1...12))
+    }
+
+    /// Issue #11 item 8: `avg_num_neighbors` is measured on structures spread over the whole
+    /// training set, not its first rows (QM9's files start with the smallest molecules). Here the
+    /// first half of the set has isolated atoms (no edges), the second half triangles (2 each).
+    func testAverageNeighborsSamplesTheWholeSet() throws {
+        func triangle(_ id: Int64, spacing: Double) -> Structure {
+            Structure(atomicNumbers: [6, 1, 1], positions: [SIMD3(0, 0, 0), SIMD3(spacing, 0, 0), SIMD3(0, spacing, 0)], id: id,
+                      graphTargets: ["y": [0], "mu": [0, 0, 0]], atomTargets: ["q": [0, 0, 0]])
+        }
+        let sorted = (0..<100).map { triangle(Int64($0), spacing: $0 < 50 ? 8 : 1.2) }
+        let path = try TestData.write(sorted, to: dir + "/sorted.h5")
+        let data = try Dataset(path: path)
+        let model = try config().model
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model), 1, "all 100 rows: 300 edges / 300 atoms")
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 10), 1, "10 rows from every part of the set")
+        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 7), 8.0 / 7, accuracy: 1e-12, "rows 7, 21, 35 of the first half, 50, 64, 78, 92 of the second")
+    }
+
     func testStopSignalCheckpointsAndReturns() throws {
         let run = RunDirectory(path: dir + "/sig")
         StopSignal.set(true)

@@ -5,10 +5,13 @@ import SE3Distributed
 final class PeerCommunicator: Communicator {
     let rank = 0
     let size = 2
+    var collectiveTimeout = 60.0
     var peerFloats: [Float] = []
     var peerDoubles: [Double] = []
     var floatCalls = 0
     var doubleCalls = 0
+    /// Calls of the two-buffer sum (one exchange; it also counts one float and one double call).
+    var pairCalls = 0
 
     struct Unsupported: Error {}
 
@@ -31,6 +34,11 @@ final class PeerCommunicator: Communicator {
         precondition(buffer.count == peerDoubles.count, "peer buffer \(peerDoubles.count) for \(buffer.count)")
         doubleCalls += 1
         for i in buffer.indices { buffer[i] += peerDoubles[i] }
+    }
+    func allreduceSum(_ floats: UnsafeMutableBufferPointer<Float>, _ doubles: UnsafeMutableBufferPointer<Double>) throws {
+        pairCalls += 1
+        try allreduceSum(floats)
+        try allreduceSum(doubles)
     }
     func broadcast(_ buffer: inout [Float], root: Int) throws {}
     func broadcast(_ buffer: inout [Double], root: Int) throws {}
