@@ -9,7 +9,8 @@ import SE3Tensor
 /// - `/config` uint8 [n]: the full config YAML (UTF-8); `/normalizer`, `/schedule`, `/layout`
 ///   uint8 [n]: JSON of `TargetNormalizer`, `LearningRateSchedule` and the parameter layout;
 /// - `/rng_state` int64 [4]: the trainer's generator state (bit patterns of the UInt64 words);
-/// - `/parameters/<name>` float32 in the parameter's shape (rank-0 and zero-sized trailing
+/// - root attribute `dtype` (`float32` or `float64`, the run's `training.dtype`; absent: float32);
+/// - `/parameters/<name>` float32 (float64 for `dtype` float64) in the parameter's shape (rank-0 and zero-sized trailing
 ///   shapes stored flat as [count]); `/optimizer/m/<name>`, `/optimizer/v/<name>` (AdamW moments)
 ///   and `/ema/<name>` (EMA weights, only with EMA) likewise. A `/` in a name makes nested groups.
 extension Checkpoint {
@@ -38,6 +39,7 @@ extension Checkpoint {
                        ("ema_updates", emaUpdates), ("world_size", worldSize)] {
             try f.setAttribute(k, Int64(v))
         }
+        try f.setAttribute("dtype", dtype.rawValue)
         try f.setAttribute("best_validation_loss", bestValidationLoss)
         try f.setAttribute("epoch_loss_sum", epochLossSum)
         try f.setAttribute("epoch_count", epochCount)
@@ -73,7 +75,7 @@ extension Checkpoint {
         return shape
     }
 
-    private func writeBuffer(_ buffer: [Float], group: HDF5Group) throws {
+    private func writeBuffer(_ buffer: [Double], group: HDF5Group) throws {
         for p in parameters {
             var g = group
             let parts = p.name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -81,9 +83,11 @@ extension Checkpoint {
             let leaf = parts.last ?? p.name
             let shape = Self.storedShape(p.shape)
             if p.count == 0 {
-                _ = try g.createDataset(leaf, type: .float32, shape: shape, options: Self.valueOptions)
-            } else {
+                _ = try g.createDataset(leaf, type: dtype == .float64 ? .float64 : .float32, shape: shape, options: Self.valueOptions)
+            } else if dtype == .float64 {
                 try g.writeDataset(leaf, Array(buffer[p.range]), shape: shape, options: Self.valueOptions)
+            } else {
+                try g.writeDataset(leaf, buffer[p.range].map { Float($0) }, shape: shape, options: Self.valueOptions)
             }
         }
     }
@@ -131,8 +135,16 @@ extension Checkpoint {
             }
             offset += p.count
         }
-        func buffer(_ group: String) throws -> [Float] {
-            var out = [Float](repeating: 0, count: offset)
+        var dtype = OptimizationConfig.DType.float32
+        if try f.hasAttribute("dtype") {
+            let name = try f.stringAttribute("dtype")
+            guard let d = OptimizationConfig.DType(rawValue: name) else {
+                throw fail("/ (attribute dtype)", "unknown precision '\(name)' (float32 or float64)")
+            }
+            dtype = d
+        }
+        func buffer(_ group: String) throws -> [Double] {
+            var out = [Double](repeating: 0, count: offset)
             for p in layout {
                 let name = "\(group)/\(p.name)"
                 guard f.exists(name) else { throw fail("/\(name)", "missing dataset") }
@@ -142,7 +154,7 @@ extension Checkpoint {
                     throw fail("/\(name)", "shape \(shape), expected \(storedShape(p.shape))")
                 }
                 if p.count > 0 {
-                    let v = try ds.read(as: Float.self)
+                    let v = dtype == .float64 ? try ds.read(as: Double.self) : try ds.read(as: Float.self).map(Double.init)
                     guard v.count == p.count else { throw fail("/\(name)", "\(v.count) values, expected \(p.count)") }
                     guard v.allSatisfy({ $0.isFinite }) else { throw fail("/\(name)", "non-finite values") }
                     out.replaceSubrange(p.range, with: v)
@@ -158,6 +170,7 @@ extension Checkpoint {
             configYAML: config,
             normalizer: try json("normalizer", TargetNormalizer.self),
             parameters: layout,
+            dtype: dtype,
             values: try buffer("parameters"),
             adamM: try buffer("optimizer/m"),
             adamV: try buffer("optimizer/v"),

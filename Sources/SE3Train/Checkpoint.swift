@@ -12,13 +12,16 @@ public struct Checkpoint: Equatable {
     public var normalizer: TargetNormalizer
     /// Parameter layout (names, offsets, shapes) of the model's `ParameterStore`.
     public var parameters: [Parameter]
-    public var values: [Float]
+    /// The run's precision (`training.dtype`): the arrays below are stored in it, and held here as
+    /// Double (exact for both, so a `float32` run resumes bit for bit).
+    public var dtype: OptimizationConfig.DType
+    public var values: [Double]
     /// AdamW first / second moments and step count (same layout as `values`).
-    public var adamM: [Float]
-    public var adamV: [Float]
+    public var adamM: [Double]
+    public var adamV: [Double]
     public var adamStep: Int
     /// EMA weights (nil when EMA is off) and the number of EMA updates.
-    public var emaWeights: [Float]?
+    public var emaWeights: [Double]?
     public var emaUpdates: Int
     /// Optimiser steps taken so far.
     public var step: Int
@@ -37,11 +40,23 @@ public struct Checkpoint: Equatable {
     /// Number of ranks that trained; a run resumes only on as many (`checkResumable`).
     public var worldSize: Int
 
-    public init(configYAML: String, normalizer: TargetNormalizer, parameters: [Parameter], values: [Float],
-                adamM: [Float], adamV: [Float], adamStep: Int, emaWeights: [Float]?, emaUpdates: Int,
-                step: Int, epoch: Int, stepInEpoch: Int, rngState: [UInt64], schedule: LearningRateSchedule,
-                bestValidationLoss: Double, epochLossSum: Double, epochCount: Double, worldSize: Int) {
-        self.configYAML = configYAML; self.normalizer = normalizer; self.parameters = parameters
+    /// The arrays in the run's precision `T` (its `dtype`).
+    public init<T: TrainingScalar>(configYAML: String, normalizer: TargetNormalizer, parameters: [Parameter], values: [T],
+                                   adamM: [T], adamV: [T], adamStep: Int, emaWeights: [T]?, emaUpdates: Int,
+                                   step: Int, epoch: Int, stepInEpoch: Int, rngState: [UInt64], schedule: LearningRateSchedule,
+                                   bestValidationLoss: Double, epochLossSum: Double, epochCount: Double, worldSize: Int) {
+        self.init(configYAML: configYAML, normalizer: normalizer, parameters: parameters, dtype: T.dtype,
+                  values: values.map(Double.init), adamM: adamM.map(Double.init), adamV: adamV.map(Double.init),
+                  adamStep: adamStep, emaWeights: emaWeights?.map(Double.init), emaUpdates: emaUpdates, step: step, epoch: epoch,
+                  stepInEpoch: stepInEpoch, rngState: rngState, schedule: schedule, bestValidationLoss: bestValidationLoss,
+                  epochLossSum: epochLossSum, epochCount: epochCount, worldSize: worldSize)
+    }
+
+    init(configYAML: String, normalizer: TargetNormalizer, parameters: [Parameter], dtype: OptimizationConfig.DType,
+         values: [Double], adamM: [Double], adamV: [Double], adamStep: Int, emaWeights: [Double]?, emaUpdates: Int,
+         step: Int, epoch: Int, stepInEpoch: Int, rngState: [UInt64], schedule: LearningRateSchedule,
+         bestValidationLoss: Double, epochLossSum: Double, epochCount: Double, worldSize: Int) {
+        self.configYAML = configYAML; self.normalizer = normalizer; self.parameters = parameters; self.dtype = dtype
         self.values = values; self.adamM = adamM; self.adamV = adamV; self.adamStep = adamStep
         self.emaWeights = emaWeights; self.emaUpdates = emaUpdates; self.step = step; self.epoch = epoch
         self.stepInEpoch = stepInEpoch; self.rngState = rngState; self.schedule = schedule
@@ -50,7 +65,10 @@ public struct Checkpoint: Equatable {
     }
 
     /// The weights to evaluate with: EMA weights when present, else the raw parameters.
-    public var evaluationWeights: [Float] { emaWeights ?? values }
+    public var evaluationWeights: [Double] { emaWeights ?? values }
+
+    /// `evaluationWeights` in `T`.
+    public func evaluationWeights<T: TensorScalar>(as: T.Type) -> [T] { evaluationWeights.map { T($0) } }
 
     /// Checks that a run on `ranks` ranks can continue this checkpoint. The sampler position
     /// (`epoch`, `step_in_epoch`), the data order and `step` against the epochs' length are all

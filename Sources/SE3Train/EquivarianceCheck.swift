@@ -53,7 +53,7 @@ public enum EquivarianceCheck {
         let model = try ModelFactory.make(config: config.model, outputs: heads, seed: config.training.seed, as: T.self,
                                           file: checkpointPath)
         try ckpt.checkLayout(matches: model.store, file: checkpointPath)
-        model.store.values = ckpt.evaluationWeights.map { T($0) }
+        model.store.values = ckpt.evaluationWeights(as: T.self)
         let claimsInversion = config.model.architecture.isInversionEquivariant
 
         var rng = SeededGenerator(seed: seed)

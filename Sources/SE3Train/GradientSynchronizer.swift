@@ -37,22 +37,22 @@ public struct StepTotals: Equatable, Sendable {
 /// `sync: parameters`: ranks step on their local mean gradient; `totals` allreduces only
 /// [n_r, L_r, s_r, bad_r, c_r], and every `average_every` steps `averageParameters` replaces the
 /// weights (and the EMA weights) by their mean over ranks (periodic model averaging).
-public final class GradientSynchronizer {
+public final class GradientSynchronizer<T: TrainingScalar> {
     public let comm: Communicator
-    private var scratch: [Float] = []
+    private var scratch: [T] = []
 
     public init(comm: Communicator) { self.comm = comm }
 
     /// Allreduces gradients with the counts; afterwards `store.grads` is the gradient of the
     /// mean loss over the global batch. A global count of 0 leaves zero gradients.
-    public func synchronizeGradients(_ store: ParameterStore<Float>, localCount: Int, localLossSum: Double,
+    public func synchronizeGradients(_ store: ParameterStore<T>, localCount: Int, localLossSum: Double,
                                      stop: Bool, checkpoint: Bool = false) throws -> StepTotals {
         var totals = [Double(localCount), localLossSum, stop ? 1 : 0, checkpoint ? 1 : 0]
         try store.grads.withUnsafeMutableBufferPointer { g in
-            try totals.withUnsafeMutableBufferPointer { t in try comm.allreduceSum(g, t) }
+            try totals.withUnsafeMutableBufferPointer { t in try T.allreduceSum(comm, g, t) }
         }
         let count = totals[0]
-        store.scaleGrads(by: count > 0 ? Float(1 / count) : 0)
+        store.scaleGrads(by: count > 0 ? T(1 / count) : 0)
         return StepTotals(count: count, lossSum: totals[1], stop: totals[2] > 0, checkpoint: totals[3] > 0)
     }
 
@@ -65,20 +65,20 @@ public final class GradientSynchronizer {
     }
 
     /// Replaces each buffer by its mean over ranks (one allreduce for all buffers).
-    public func averageParameters(_ buffers: [UnsafeMutableBufferPointer<Float>]) throws {
+    public func averageParameters(_ buffers: [UnsafeMutableBufferPointer<T>]) throws {
         guard comm.size > 1 else { return }
         let total = buffers.reduce(0) { $0 + $1.count }
-        if scratch.count != total { scratch = [Float](repeating: 0, count: total) }
+        if scratch.count != total { scratch = [T](repeating: 0, count: total) }
         var o = 0
         for b in buffers { for i in 0..<b.count { scratch[o + i] = b[i] }; o += b.count }
-        try scratch.withUnsafeMutableBufferPointer { try comm.allreduceSum($0) }
-        let scale = 1 / Float(comm.size)
+        try scratch.withUnsafeMutableBufferPointer { try T.allreduceSum(comm, $0) }
+        let scale = 1 / T(comm.size)
         o = 0
         for b in buffers { for i in 0..<b.count { b[i] = scratch[o + i] * scale }; o += b.count }
     }
 
     /// Makes every rank's `values` equal to rank 0's (initialisation).
-    public func broadcastFromRoot(_ values: inout [Float]) throws {
-        try values.withUnsafeMutableBufferPointer { try comm.broadcast($0, root: 0) }
+    public func broadcastFromRoot(_ values: inout [T]) throws {
+        try values.withUnsafeMutableBufferPointer { try T.broadcast(comm, $0, root: 0) }
     }
 }

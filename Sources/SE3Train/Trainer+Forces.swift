@@ -15,15 +15,15 @@ extension Trainer {
         let graph = AtomGraph(batch)
         let targets = try normalizer.standardizedTargets(batch)
         let first = try ConservativeForces.gradients(model, graph: graph, energy: forces.energy.name)
-        let predicted = first.positions * Float(-forces.scale)
+        let predicted = first.positions * T(-forces.scale)
         let (forceLoss, direction) = loss.term(forces.forces, prediction: predicted, target: targets[forces.forces.name] ?? [],
                                                batch: batch)
-        let tape = Tape<Float>(store: model.store)
+        let tape = Tape<T>(store: model.store)
         let (outputs, energyTangent) = try ConservativeForces.directionalDerivative(model, graph: graph, energy: forces.energy.name,
                                                                                    direction: direction, tape: tape)
         let (rest, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape,
                                             skipping: [forces.forces.name])
-        tape.backward(rest - sum(energyTangent) * Float(forces.scale))
+        tape.backward(rest - sum(energyTangent) * T(forces.scale))
         return zip(per, forceLoss).map { $0 + $1 }
     }
 }

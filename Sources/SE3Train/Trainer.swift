@@ -14,11 +14,11 @@ import SE3Tensor
 /// (rank 0's initial weights broadcast to all) or restores a checkpoint. `run` then loops over
 /// epochs; see `GradientSynchronizer` for the per-step collectives and `Trainer+Run.swift` for
 /// logging, validation, checkpoints and stopping.
-public final class Trainer {
+public final class Trainer<T: TrainingScalar> {
     public let config: TrainConfig
     public let configFile: String
     public let comm: Communicator
-    public let model: any GraphModel<Float>
+    public let model: any GraphModel<T>
     public let normalizer: TargetNormalizer
     public let loss: LossFunction
     public let trainSet: Dataset
@@ -27,10 +27,10 @@ public final class Trainer {
     public let builder: BatchBuilder
     let loader: DataLoader
     let validationLoader: DataLoader?
-    let synchronizer: GradientSynchronizer
+    let synchronizer: GradientSynchronizer<T>
 
-    public internal(set) var adam: AdamW<Float>
-    public internal(set) var ema: ExponentialMovingAverage<Float>?
+    public internal(set) var adam: AdamW<T>
+    public internal(set) var ema: ExponentialMovingAverage<T>?
     public internal(set) var schedule: LearningRateSchedule
     /// The trainer's random stream (checkpointed; reserved for stochastic training features —
     /// the sampler derives its shuffles from (seed, epoch, rank) and needs no state).
@@ -52,7 +52,7 @@ public final class Trainer {
     /// Steps of the whole run: min(epochs · stepsPerEpoch, max_steps).
     public let totalSteps: Int
 
-    public var store: ParameterStore<Float> { model.store }
+    public var store: ParameterStore<T> { model.store }
     public var stepsPerEpoch: Int { sampler.stepsPerEpoch }
 
     /// - Parameters:
@@ -112,7 +112,7 @@ public final class Trainer {
         self.config = config
 
         // Model and its parameters.
-        model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
+        model = try makeModel.make(config.model, normalizer.outputSpecs, config.training.seed, as: T.self)
         synchronizer = GradientSynchronizer(comm: comm)
         faultNaNGradientSteps = Self.faultSteps(ProcessInfo.processInfo.environment["SE3_FAULT_NAN_GRADIENT"], rank: comm.rank)
         faultSleep = FaultInjection.sleep(ProcessInfo.processInfo.environment[FaultInjection.sleepVariable], rank: comm.rank)
@@ -123,9 +123,9 @@ public final class Trainer {
         if let r = resume {
             let c = r.checkpoint
             try c.checkLayout(matches: store, file: r.file)
-            store.values = c.values
-            adam.m = c.adamM
-            adam.v = c.adamV
+            store.values = c.values.map { T($0) }
+            adam.m = c.adamM.map { T($0) }
+            adam.v = c.adamV.map { T($0) }
             adam.step = c.adamStep
             rng.state = c.rngState
             step = c.step
@@ -138,7 +138,7 @@ public final class Trainer {
         // Rank 0's weights everywhere (fresh start: its initialisation; resume: its checkpoint).
         try synchronizer.broadcastFromRoot(&store.values)
         if t.emaDecay > 0 {
-            var e = ExponentialMovingAverage(decay: t.emaDecay, initial: resume?.checkpoint.emaWeights ?? store.values)
+            var e = ExponentialMovingAverage(decay: t.emaDecay, initial: resume?.checkpoint.emaWeights.map { $0.map { T($0) } } ?? store.values)
             e.updates = resume?.checkpoint.emaUpdates ?? 0
             try synchronizer.broadcastFromRoot(&e.weights)
             ema = e
@@ -241,7 +241,7 @@ public final class Trainer {
         let count = batches.reduce(0) { $0 + $1.graphCount }
         var totals: StepTotals, norm: Double
         if config.distributed.sync == .parameters {
-            if count > 0 { store.scaleGrads(by: 1 / Float(count)) }
+            if count > 0 { store.scaleGrads(by: 1 / T(count)) }
             norm = Double(store.gradientNorm())   // local gradients: the totals allreduce does not touch them
             totals = try synchronizer.totals(localCount: count, localLossSum: localLoss, stop: stop,
                                              bad: !norm.isFinite || !localLoss.isFinite, checkpoint: checkpoint)
@@ -256,7 +256,7 @@ public final class Trainer {
             step += 1
             return (totals, lr, norm)
         }
-        if config.training.clipGradNorm > 0 { norm = Double(store.clipGradients(maxNorm: Float(config.training.clipGradNorm))) }
+        if config.training.clipGradNorm > 0 { norm = Double(store.clipGradients(maxNorm: T(config.training.clipGradNorm))) }
         adam.update(parameters: &store.values, gradients: store.grads, lr: lr)
         ema?.update(with: store.values)
         step += 1
@@ -277,7 +277,7 @@ public final class Trainer {
                 total += try accumulateForceGradients(batch, forces).reduce(0, +)
                 continue
             }
-            let tape = Tape<Float>(store: store)
+            let tape = Tape<T>(store: store)
             let outputs = try ModelRunner.forward(model, batch: batch, tape: tape)
             let targets = try normalizer.standardizedTargets(batch)
             let (l, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape)
@@ -321,9 +321,9 @@ public final class Trainer {
     /// Adds one batch's errors (physical units), mean-predictor errors and losses to `metrics`;
     /// returns the physical predictions.
     @discardableResult
-    static func accumulate(_ metrics: inout ValidationMetrics, model: any GraphModel<Float>, normalizer: TargetNormalizer,
+    static func accumulate(_ metrics: inout ValidationMetrics, model: any GraphModel<T>, normalizer: TargetNormalizer,
                            loss: LossFunction, batch: GraphBatch) throws -> [String: [Double]] {
-        let tape = Tape<Float>(store: model.store)
+        let tape = Tape<T>(store: model.store)
         let outputs = try ModelRunner.predict(model, normalizer: normalizer, batch: batch, tape: tape)
         let targets = try normalizer.standardizedTargets(batch)
         let (_, per) = try loss.evaluate(outputs: outputs, targets: targets, normalizer: normalizer, batch: batch, tape: tape)

@@ -46,12 +46,26 @@ public enum TrainingLauncher {
                                       "already holds checkpoints (\((existing as NSString).lastPathComponent)): continue with --resume \(run.path), or choose another --run-dir")
             }
         }
-        let trainer = try Trainer(config: config, configFile: configFile, comm: comm, makeModel: makeModel, resume: restored)
+        // the run's precision; a resumed run keeps its checkpoint's
+        if let r = restored, r.checkpoint.dtype != config.training.dtype {
+            throw ConfigError(file: configFile, key: "training.dtype",
+                              "\(config.training.dtype.rawValue), but the checkpoint \(r.file) was trained in \(r.checkpoint.dtype.rawValue): a run keeps its precision")
+        }
+        switch config.training.dtype {
+        case .float32: return try train(Float.self, config, configFile, comm, makeModel, restored, run, stopAfterSteps, showProgress)
+        case .float64: return try train(Double.self, config, configFile, comm, makeModel, restored, run, stopAfterSteps, showProgress)
+        }
+    }
+
+    static func train<T: TrainingScalar>(_: T.Type, _ config: TrainConfig, _ configFile: String, _ comm: Communicator,
+                                         _ makeModel: ModelMaker, _ restored: (checkpoint: Checkpoint, file: String)?,
+                                         _ run: RunDirectory, _ stopAfterSteps: Int?, _ showProgress: Bool) throws -> TrainSummary {
+        let trainer = try Trainer<T>(config: config, configFile: configFile, comm: comm, makeModel: makeModel, resume: restored)
         if comm.isRoot && showProgress {
             let params = trainer.store.count
             print("se3 train: \(config.model.name.rawValue), \(params) parameters, \(trainer.trainSet.count) training structures"
                   + "\(trainer.validationSet.map { ", \($0.count) validation" } ?? ""), \(comm.size) rank(s) × \(config.data.batchSize) per step, "
-                  + "\(trainer.stepsPerEpoch) steps/epoch, run directory \(run.path)"
+                  + "\(trainer.stepsPerEpoch) steps/epoch, \(T.dtype.rawValue), run directory \(run.path)"
                   + (restored.map { ", resuming at step \($0.checkpoint.step) from \($0.file)" } ?? ""))
         }
         return try trainer.run(runDirectory: run, stopAfterSteps: stopAfterSteps, showProgress: showProgress)

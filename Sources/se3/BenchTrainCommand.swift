@@ -46,8 +46,14 @@ struct BenchTrainCommand: ParsableCommand {
                 cfg.data.val = nil
             }
             defer { if zeroForces { try? FileManager.default.removeItem(atPath: cfg.data.train) } }
-            let trainer = try Trainer(config: cfg, configFile: config, comm: comm, makeModel: TrainCommand.makeModel)
-            return (cfg, try trainer.benchmark(steps: steps, warmup: warmup))
+            switch cfg.training.dtype {
+            case .float32:
+                let trainer = try Trainer<Float>(config: cfg, configFile: config, comm: comm, makeModel: TrainCommand.makeModel)
+                return (cfg, try trainer.benchmark(steps: steps, warmup: warmup))
+            case .float64:
+                let trainer = try Trainer<Double>(config: cfg, configFile: config, comm: comm, makeModel: TrainCommand.makeModel)
+                return (cfg, try trainer.benchmark(steps: steps, warmup: warmup))
+            }
         }
         guard comm.isRoot else { return }
         var line = result.jsonObject
@@ -55,6 +61,7 @@ struct BenchTrainCommand: ParsableCommand {
         line["config"] = config
         line["model"] = cfg.model.name.rawValue
         line["batch_size_per_rank"] = cfg.data.batchSize
+        line["dtype"] = cfg.training.dtype.rawValue
         if let d = MetricsLogger.line(line) { print(String(decoding: d, as: UTF8.self)) }
         fflush(stdout)
     }

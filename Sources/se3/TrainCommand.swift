@@ -53,7 +53,5 @@ struct TrainCommand: ParsableCommand {
 
 extension TrainCommand {
     /// Every architecture of the `Architecture` registry, by `model.name` (`ModelFactory` in SE3Models).
-    static let makeModel: ModelMaker = { config, outputs, seed in
-        try ModelFactory.make(config: config, outputs: outputs, seed: seed)
-    }
+    static let makeModel = ModelMaker.registry
 }

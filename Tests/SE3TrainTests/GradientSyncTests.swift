@@ -41,7 +41,7 @@ final class GradientSyncTests: XCTestCase {
         comm.peerFloats = gB
         comm.peerDoubles = [5, lossB, 0, 0]
         model.store.grads = gA
-        let totals = try GradientSynchronizer(comm: comm).synchronizeGradients(model.store, localCount: 3,
+        let totals = try GradientSynchronizer<Float>(comm: comm).synchronizeGradients(model.store, localCount: 3,
                                                                                 localLossSum: lossA, stop: false)
         XCTAssertEqual(comm.pairCalls, 1, "gradients and counts travel in one exchange")
         XCTAssertEqual(totals.count, 8)
@@ -63,16 +63,16 @@ final class GradientSyncTests: XCTestCase {
         let comm = PeerCommunicator()
         comm.peerFloats = [2, 2]
         comm.peerDoubles = [1, 0.5, 1, 0]
-        let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false)
+        let t = try GradientSynchronizer<Float>(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false)
         XCTAssertTrue(t.stop)
         XCTAssertFalse(t.checkpoint)
         XCTAssertEqual(store.grads, [3, 4])
         XCTAssertEqual(t.meanLoss, 0.75)
         // The checkpoint-time flag of any rank, in both sync modes.
         comm.peerDoubles = [1, 0.5, 0, 1]
-        XCTAssertTrue(try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false).checkpoint)
+        XCTAssertTrue(try GradientSynchronizer<Float>(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 1, stop: false).checkpoint)
         comm.peerDoubles = [1, 0.5, 0, 0, 1]
-        let p = try GradientSynchronizer(comm: comm).totals(localCount: 1, localLossSum: 1, stop: false)
+        let p = try GradientSynchronizer<Float>(comm: comm).totals(localCount: 1, localLossSum: 1, stop: false)
         XCTAssertTrue(p.checkpoint)
         XCTAssertFalse(p.stop)
     }
@@ -85,12 +85,12 @@ final class GradientSyncTests: XCTestCase {
         let comm = PeerCommunicator()
         comm.peerFloats = [1]
         comm.peerDoubles = [16_777_216, 100_000_000.5, 0, 0]
-        let t = try GradientSynchronizer(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 0.25, stop: false)
+        let t = try GradientSynchronizer<Float>(comm: comm).synchronizeGradients(store, localCount: 1, localLossSum: 0.25, stop: false)
         XCTAssertEqual(t.count, 16_777_217)
         XCTAssertEqual(t.lossSum, 100_000_000.75)
         XCTAssertEqual(comm.doubleCalls, 1)
         XCTAssertEqual(comm.floatCalls, 1)
-        let single = try GradientSynchronizer(comm: SingleProcessCommunicator())
+        let single = try GradientSynchronizer<Float>(comm: SingleProcessCommunicator())
             .synchronizeGradients(store, localCount: 3, localLossSum: 123_456_789.125, stop: false)
         XCTAssertEqual(single.lossSum, 123_456_789.125)
     }
@@ -98,7 +98,7 @@ final class GradientSyncTests: XCTestCase {
     func testSingleProcessDividesByLocalCount() throws {
         let store = ParameterStore<Float>(parameters: [Parameter(name: "w", offset: 0, shape: [3])], values: [0, 0, 0])
         store.grads = [4, 8, -12]
-        let t = try GradientSynchronizer(comm: SingleProcessCommunicator())
+        let t = try GradientSynchronizer<Float>(comm: SingleProcessCommunicator())
             .synchronizeGradients(store, localCount: 4, localLossSum: 2, stop: false)
         XCTAssertEqual(store.grads, [1, 2, -3])
         XCTAssertEqual(t.count, 4)
@@ -110,7 +110,7 @@ final class GradientSyncTests: XCTestCase {
         let comm = PeerCommunicator()
         comm.peerFloats = [3, 2, 1, 20]
         try a.withUnsafeMutableBufferPointer { pa in
-            try b.withUnsafeMutableBufferPointer { pb in try GradientSynchronizer(comm: comm).averageParameters([pa, pb]) }
+            try b.withUnsafeMutableBufferPointer { pb in try GradientSynchronizer<Float>(comm: comm).averageParameters([pa, pb]) }
         }
         XCTAssertEqual(a, [2, 2, 2])
         XCTAssertEqual(b, [15])

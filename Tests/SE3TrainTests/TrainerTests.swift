@@ -35,9 +35,9 @@ final class TrainerTests: XCTestCase {
         return try TrainConfig.parse(yaml: yaml, file: "test.yaml", overrides: extra)
     }
 
-    func trainer(_ c: TrainConfig, resume: String? = nil) throws -> Trainer {
+    func trainer(_ c: TrainConfig, resume: String? = nil) throws -> Trainer<Float> {
         let r = try resume.map { (checkpoint: try Checkpoint.read(path: $0), file: $0) }
-        return try Trainer(config: c, configFile: "test.yaml", comm: SingleProcessCommunicator(),
+        return try Trainer<Float>(config: c, configFile: "test.yaml", comm: SingleProcessCommunicator(),
                            makeModel: TinyModel<Float>.maker(), resume: r)
     }
 
@@ -69,7 +69,7 @@ final class TrainerTests: XCTestCase {
         let ckpt = try Checkpoint.read(path: try XCTUnwrap(run.latestCheckpoint()))
         XCTAssertEqual(ckpt.step, 300)
         XCTAssertEqual(ckpt.epoch, 25)
-        XCTAssertEqual(parameterChecksum(ckpt.values), summary.checksum)
+        XCTAssertEqual(parameterChecksum(ckpt.values.map(Float.init)), summary.checksum)
         XCTAssertEqual(try ckpt.config(file: "x").training.epochs, 25)
     }
 
@@ -97,6 +97,36 @@ final class TrainerTests: XCTestCase {
         let eb = try MetricsLogger.read(path: b.metricsPath).filter { $0["type"] as? String == "epoch" }
         XCTAssertEqual(ea.map { $0["val_loss"] as! Double }, eb.map { $0["val_loss"] as! Double })
         XCTAssertEqual(ea.map { $0["train_loss"] as! Double }, eb.map { $0["train_loss"] as! Double })
+    }
+
+    /// `training.dtype: float64`: the run computes and stores in Double (checkpoint arrays float64),
+    /// learns, and resumes bit for bit; a float32 config cannot resume it.
+    func testFloat64RunResumesExactly() throws {
+        func trainer64(_ c: TrainConfig, resume: String? = nil) throws -> Trainer<Double> {
+            let r = try resume.map { (checkpoint: try Checkpoint.read(path: $0), file: $0) }
+            return try Trainer<Double>(config: c, configFile: "test.yaml", comm: SingleProcessCommunicator(),
+                                       makeModel: TinyModel<Float>.maker(), resume: r)
+        }
+        let c = try config(["training.dtype=float64"])
+        XCTAssertEqual(c.training.dtype, .float64)
+        let a = RunDirectory(path: dir + "/f64a"), b = RunDirectory(path: dir + "/f64b")
+        let full = try trainer64(c).run(runDirectory: a, showProgress: false)
+        let losses = try stepLosses(a)
+        XCTAssertLessThan((31...36).map { losses[$0]! }.reduce(0, +), (1...6).map { losses[$0]! }.reduce(0, +), "the loss falls")
+        _ = try trainer64(c).run(runDirectory: b, stopAfterSteps: 17, showProgress: false)
+        let file = try XCTUnwrap(b.latestCheckpoint())
+        let ckpt = try Checkpoint.read(path: file)
+        XCTAssertEqual(ckpt.dtype, .float64)
+        XCTAssertTrue(ckpt.values.contains { Double(Float($0)) != $0 }, "values beyond Float precision survive the file")
+        let resumed = try trainer64(try ckpt.config(file: file), resume: file).run(runDirectory: b, showProgress: false)
+        XCTAssertEqual(resumed.checksum, full.checksum, "bit-identical final parameters")
+        XCTAssertEqual(try stepLosses(b), try stepLosses(a))
+        // the launcher refuses to continue it in another precision
+        XCTAssertThrowsError(try TrainingLauncher.run(configPath: nil, overrides: ["training.dtype=float32"], runDirectory: nil,
+                                                      resume: try XCTUnwrap(b.latestCheckpoint()), comm: SingleProcessCommunicator(),
+                                                      makeModel: TinyModel<Float>.maker(), showProgress: false)) { e in
+            XCTAssertEqual((e as? ConfigError)?.key, "training.dtype", "\(e)")
+        }
     }
 
     /// Issue #11 item 5: a checkpoint written by 2 ranks does not resume on 1 (its step would be
@@ -154,9 +184,9 @@ final class TrainerTests: XCTestCase {
         let path = try TestData.write(sorted, to: dir + "/sorted.h5")
         let data = try Dataset(path: path)
         let model = try config().model
-        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model), 1, "all 100 rows: 300 edges / 300 atoms")
-        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 10), 1, "10 rows from every part of the set")
-        XCTAssertEqual(try Trainer.averageNeighbors(data, model: model, limit: 7), 8.0 / 7, accuracy: 1e-12, "rows 7, 21, 35 of the first half, 50, 64, 78, 92 of the second")
+        XCTAssertEqual(try Trainer<Float>.averageNeighbors(data, model: model), 1, "all 100 rows: 300 edges / 300 atoms")
+        XCTAssertEqual(try Trainer<Float>.averageNeighbors(data, model: model, limit: 10), 1, "10 rows from every part of the set")
+        XCTAssertEqual(try Trainer<Float>.averageNeighbors(data, model: model, limit: 7), 8.0 / 7, accuracy: 1e-12, "rows 7, 21, 35 of the first half, 50, 64, 78, 92 of the second")
     }
 
     func testStopSignalCheckpointsAndReturns() throws {

@@ -70,6 +70,25 @@ final class ForceTrainingCLITests: XCTestCase {
         for row in forceRows { XCTAssertLessThan(try XCTUnwrap(row["error"] as? Double), 1e-10, "\(row)") }
     }
 
+    /// `training.dtype: float64` under `mpirun -np 2` (the gradient and the step totals travel as
+    /// Double): identical parameters on both ranks, a falling loss, and `se3 evaluate` of the
+    /// float64 checkpoint.
+    func testTwoRankFloat64Training() throws {
+        let run = scratch.appendingPathComponent("f64")
+        let r = try TestEnvironment.runUnderMPI(np: 2, ["train", "--config", config, "--run-dir", run.path, "--quiet",
+                                                        "--set", "training.dtype=float64"] + tiny(steps: 30), timeout: 300)
+        XCTAssertEqual(r.status, 0, r.summary)
+        let done = RunFiles.doneLines(r.stdout)
+        XCTAssertEqual(try XCTUnwrap(done[0]?["checksum"] as? String), try XCTUnwrap(done[1]?["checksum"] as? String))
+        let losses = try RunFiles.stepLosses(run)
+        XCTAssertLessThan((21...30).compactMap { losses[$0] }.reduce(0, +), (1...10).compactMap { losses[$0] }.reduce(0, +))
+        let resolved = try String(contentsOf: run.appendingPathComponent("config.yaml"), encoding: .utf8)
+        XCTAssertTrue(resolved.contains("dtype: float64"), resolved)
+        let e = try TestEnvironment.runPlain(["evaluate", "--checkpoint", run.path, "--data", val, "--json"], timeout: 300)
+        XCTAssertEqual(e.status, 0, e.summary)
+        XCTAssertNotNil(RunFiles.jsonLines(e.stdout).first?["targets"])
+    }
+
     func testImpossibleForceConfigsAreRefused() throws {
         let cases: [([String], String)] = [
             (["--set", "targets=[{name: energy}, {name: forces, forces: conservative}]"], "extensive: true"),

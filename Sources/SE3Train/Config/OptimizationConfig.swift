@@ -30,18 +30,24 @@ public struct OptimizationConfig: Codable, Equatable {
     /// Steps whose gradient (or loss) is not finite are skipped, the parameters untouched; after
     /// this many in one run, training stops with an error naming the step and its batch.
     public var maxBadSteps: Int
+    /// The precision of parameters, optimiser state, gradients and every computation: `float32`
+    /// (default; the benchmark figures) or `float64` (as MACE trains potentials by default).
+    public var dtype: DType
+
+    /// `training.dtype`.
+    public enum DType: String, ConfigChoice { case float32, float64 }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case epochs, maxSteps = "max_steps", seed, loss, lr, weightDecay = "weight_decay", beta1, beta2, eps
         case schedule, warmupSteps = "warmup_steps", minLR = "min_lr", plateauFactor = "plateau_factor"
         case plateauPatience = "plateau_patience", clipGradNorm = "clip_grad_norm", emaDecay = "ema_decay"
-        case logEvery = "log_every", maxBadSteps = "max_bad_steps"
+        case logEvery = "log_every", maxBadSteps = "max_bad_steps", dtype
     }
 
     public init() {
         epochs = 10; maxSteps = nil; seed = 0; loss = .l1; lr = 5e-3; weightDecay = 0; beta1 = 0.9; beta2 = 0.999
         eps = 1e-8; schedule = .cosine; warmupSteps = 50; minLR = 1e-5; plateauFactor = 0.5; plateauPatience = 3
-        clipGradNorm = 10; emaDecay = 0.99; logEvery = 10; maxBadSteps = 5
+        clipGradNorm = 10; emaDecay = 0.99; logEvery = 10; maxBadSteps = 5; dtype = .float32
     }
 
     public init(from decoder: Decoder) throws {
@@ -66,6 +72,7 @@ public struct OptimizationConfig: Codable, Equatable {
         emaDecay = try c.decodeIfPresent(Double.self, forKey: .emaDecay) ?? d.emaDecay
         logEvery = try c.decodeIfPresent(Int.self, forKey: .logEvery) ?? d.logEvery
         maxBadSteps = try c.decodeIfPresent(Int.self, forKey: .maxBadSteps) ?? d.maxBadSteps
+        dtype = try c.decodeIfPresent(DType.self, forKey: .dtype) ?? d.dtype
     }
 
     func validate(file: String) throws {

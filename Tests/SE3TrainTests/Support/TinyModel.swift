@@ -96,6 +96,7 @@ final class TinyModel<T: TensorScalar>: GraphModel {
     }
 
     static func maker() -> ModelMaker {
-        { config, outputs, seed in try TinyModel<Float>(config: config, outputs: outputs, seed: seed) }
+        ModelMaker(float32: { config, outputs, seed in try TinyModel<Float>(config: config, outputs: outputs, seed: seed) },
+                   float64: { config, outputs, seed in try TinyModel<Double>(config: config, outputs: outputs, seed: seed) })
     }
 }
