@@ -19,14 +19,12 @@ public enum CheckpointEvaluation {
         public var predictionsPath: String?
     }
 
+    /// `progress(done, total)` (rank 0; `done` extrapolated from rank 0's part) after each batch.
     public static func run(checkpointPath: String, dataPath: String, predictionsPath: String? = nil,
-                           batchSize: Int? = nil, comm: Communicator, makeModel: ModelMaker) throws -> Result {
-        let ckpt = try Checkpoint.read(path: checkpointPath)
-        let config = try ckpt.config(file: checkpointPath)
-        let normalizer = ckpt.normalizer
-        let model = try makeModel(config.model, normalizer.outputSpecs, config.training.seed)
-        try ckpt.checkLayout(matches: model.store, file: checkpointPath)
-        model.store.values = ckpt.evaluationWeights
+                           batchSize: Int? = nil, comm: Communicator, makeModel: ModelMaker,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        let loaded = try CheckpointModel(path: checkpointPath, makeModel: makeModel)
+        let (config, normalizer, model) = (loaded.config, loaded.normalizer, loaded.model)
 
         let data = try Dataset(path: dataPath)
         let file = data.shards.first?.path ?? dataPath
@@ -51,10 +49,13 @@ public enum CheckpointEvaluation {
         let loss = LossFunction(config: config)
         var metrics = ValidationMetrics(normalizer: normalizer)
         var local: [String: [Double]] = Dictionary(uniqueKeysWithValues: normalizer.targets.map { ($0.name, []) })
+        var done = 0
         for indices in sampler.evaluationBatches() {
             let batch = try builder.build(try loader.structures(indices), context: dataPath)
             let p = try Trainer.accumulate(&metrics, model: model, normalizer: normalizer, loss: loss, batch: batch)
             if predictionsPath != nil { for (k, v) in p { local[k, default: []] += v } }
+            done += indices.count
+            if comm.isRoot { progress?(plan.count > 0 ? done * data.count / plan.count : data.count, data.count) }
         }
         try metrics.combine(comm)
         var result = Result(metrics: metrics, structures: Int(metrics.structures), predictionsPath: nil)
