@@ -54,7 +54,8 @@ public enum TestEvaluation {
     /// Lines for the terminal: per target, the validation and test MAE of the checkpoint and
     /// the test MAE of the mean predictor.
     public static func report(_ r: Result) -> String {
-        var lines = ["best checkpoint \(r.checkpoint) (step \(r.step)), MAE:"]
+        let which = (r.checkpoint as NSString).lastPathComponent == "best.h5" ? "best checkpoint" : "last checkpoint"
+        var lines = ["\(which) \(r.checkpoint) (step \(r.step)), MAE:"]
         for t in r.test.targets {
             var line = "  " + t.name.padding(toLength: max(12, t.name.count + 2), withPad: " ", startingAt: 0)
             if let v = r.validation?.targets.first(where: { $0.name == t.name }) {

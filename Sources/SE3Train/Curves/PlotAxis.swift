@@ -5,9 +5,11 @@ struct PlotAxis: Equatable {
     var lo: Double
     var hi: Double
     var log: Bool
+    /// The tick spacing of a linear axis (`lo` and `hi` are multiples of it).
+    var step = 1.0
 
     /// An axis that holds `values`: logarithmic when `allowLog`, every value is positive and
-    /// they span at least a factor 20, else linear from "nice" round bounds.
+    /// they span at least a factor 20, else linear between multiples of a "nice" step (about six ticks).
     static func fitting(_ values: [Double], allowLog: Bool, includeZero: Bool = false) -> PlotAxis {
         let finite = values.filter(\.isFinite)
         guard var mn = finite.min(), var mx = finite.max() else { return PlotAxis(lo: 0, hi: 1, log: false) }
@@ -20,8 +22,8 @@ struct PlotAxis: Equatable {
             let pad = mn == 0 ? 1 : Swift.abs(mn) * 0.1
             mn -= pad; mx += pad
         }
-        let step = niceStep((mx - mn) / 5)
-        return PlotAxis(lo: Foundation.floor(mn / step) * step, hi: Foundation.ceil(mx / step) * step, log: false)
+        let step = niceStep((mx - mn) / 6)
+        return PlotAxis(lo: Foundation.floor(mn / step) * step, hi: Foundation.ceil(mx / step) * step, log: false, step: step)
     }
 
     /// 1, 2 or 5 × 10^k, the first at least `raw`.
@@ -53,7 +55,6 @@ struct PlotAxis: Equatable {
                 if b - a <= 2 && k < b { values += [2 * d, 5 * d] }
             }
         } else {
-            let step = PlotAxis.niceStep((hi - lo) / 5)
             var v = lo
             while v <= hi + step * 1e-9 {
                 values.append(Swift.abs(v) < step * 1e-9 ? 0 : v)
