@@ -52,12 +52,14 @@ public struct RunMetrics: Equatable, Sendable {
     /// directory's.
     public static func read(_ path: String) throws -> RunMetrics {
         var isDir: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-        let file = exists && isDir.boolValue ? RunDirectory(path: path).metricsPath : path
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw CheckpointError(file: path, field: "run directory", "no such file or directory")
+        }
+        let file = isDir.boolValue ? RunDirectory(path: path).metricsPath : path
         let dir = isDir.boolValue ? path : (path as NSString).deletingLastPathComponent
         let name = ((dir as NSString).standardizingPath as NSString).lastPathComponent
         guard FileManager.default.fileExists(atPath: file) else {
-            throw CheckpointError(file: file, field: "metrics.jsonl", "no such file (is \(path) a run directory?)")
+            throw CheckpointError(file: file, field: "metrics.jsonl", "no such file (is \(path) a run directory of se3 train?)")
         }
         let text = try String(contentsOfFile: file, encoding: .utf8)
         var records: [[String: Any]] = []
