@@ -62,7 +62,8 @@ struct SVGFigure {
         if p.series.allSatisfy({ $0.points.isEmpty }) {
             s += "<text x=\"\(f(margin.left + pw / 2))\" y=\"\(f(margin.top + ph / 2))\" text-anchor=\"middle\" fill=\"#888\">no data yet</text>\n"
         }
-        s += "<g clip-path=\"url(#\(clip))\">\n"
+        // lines clipped to the plot area; markers (all inside the axis ranges) drawn whole on top
+        var lines = "", markers = ""
         for series in p.series {
             let pts = series.points.compactMap { pt -> (Double, Double)? in
                 guard let a = px(pt.step), let b = py(pt.value) else { return nil }
@@ -71,18 +72,18 @@ struct SVGFigure {
             let style = "stroke=\"\(series.color)\" stroke-opacity=\"\(f(series.opacity))\""
                 + (series.dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
             if series.line, pts.count > 1 {
-                s += "<polyline fill=\"none\" \(style) stroke-width=\"\(f(series.width))\" stroke-linejoin=\"round\" points=\""
+                lines += "<polyline fill=\"none\" \(style) stroke-width=\"\(f(series.width))\" stroke-linejoin=\"round\" points=\""
                     + pts.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ") + "\"/>\n"
             }
             for (a, b) in pts {
                 switch series.marker {
                 case .none: break
-                case .circle: s += "<circle cx=\"\(f(a))\" cy=\"\(f(b))\" r=\"3\" fill=\"\(series.color)\"/>\n"
-                case .square: s += "<rect x=\"\(f(a - 4))\" y=\"\(f(b - 4))\" width=\"8\" height=\"8\" fill=\"white\" \(style) stroke-width=\"2\"/>\n"
+                case .circle: markers += "<circle cx=\"\(f(a))\" cy=\"\(f(b))\" r=\"3\" fill=\"\(series.color)\"/>\n"
+                case .square: markers += "<rect x=\"\(f(a - 4))\" y=\"\(f(b - 4))\" width=\"8\" height=\"8\" fill=\"white\" \(style) stroke-width=\"2\"/>\n"
                 }
             }
         }
-        s += "</g>\n"
+        s += "<g clip-path=\"url(#\(clip))\">\n" + lines + "</g>\n" + markers
         // legend (top right, inside the plot)
         let shown = p.series.filter { !$0.points.isEmpty }
         if !shown.isEmpty {
