@@ -48,8 +48,8 @@ public enum TrainingLauncher {
                                       "already holds checkpoints (\((existing as NSString).lastPathComponent)): continue with --resume \(run.path), or choose another --run-dir")
             }
         }
-        try TestEvaluation.check(config)
         let trainer = try Trainer(config: config, configFile: configFile, comm: comm, makeModel: makeModel, resume: restored)
+        try TestEvaluation.check(config)
         if comm.isRoot && showProgress {
             let params = trainer.store.count
             print("se3 train: \(config.model.name.rawValue), \(params) parameters, \(trainer.trainSet.count) training structures"
