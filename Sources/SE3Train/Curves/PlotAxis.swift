@@ -64,8 +64,5 @@ struct PlotAxis: Equatable {
         return values.map { ($0, PlotAxis.label($0)) }
     }
 
-    static func label(_ v: Double) -> String {
-        let s = String(format: "%g", v)
-        return s
-    }
+    static func label(_ v: Double) -> String { String(format: "%g", v) }
 }
