@@ -82,7 +82,7 @@ let package = Package(
         .target(name: "SE3TestSupport", path: "Tests/SE3TestSupport"),
         .testTarget(name: "SE3DistributedTests", dependencies: ["SE3Distributed", "SE3TestSupport"]),
         .testTarget(name: "SE3TrainTests", dependencies: ["SE3Train", "SE3Config", "SE3Models"]),
-        .testTarget(name: "se3CLITests", dependencies: ["SE3TestSupport"]),
+        .testTarget(name: "se3CLITests", dependencies: ["SE3TestSupport", "SE3Data"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -39,9 +39,8 @@ public struct QM9Preparation {
         public var statistics: DatasetStatistics
     }
 
-    /// Runs the conversion; `progress` is called with the number of molecules written so far
-    /// every 10,000 molecules.
-    public func run<G: RandomNumberGenerator>(using rng: inout G, progress: ((Int) -> Void)? = nil) throws -> Summary {
+    /// Runs the conversion; `progress(done, total)` is called every 100 molecules written and after the last.
+    public func run<G: RandomNumberGenerator>(using rng: inout G, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         try SplitDatasetWriter.validate(fractions: fractions, shards: shards, limit: limit)
         let importer = try QM9Importer(source: source)
         let n = try importer.countMolecules(limit: limit)
@@ -52,7 +51,7 @@ public struct QM9Preparation {
             guard i < n else { return }
             try out.append(s, split: Int(part[i]))
             i += 1
-            if i % 10_000 == 0 { progress?(i) }
+            if i % 100 == 0 || i == n { progress?(i, n) }
         }
         guard i == n else {
             throw DataError(file: importer.files.joined(separator: ", "), field: "rows",

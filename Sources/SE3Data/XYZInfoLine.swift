@@ -11,6 +11,8 @@ struct XYZInfoLine {
         var numbers: [Double]?
         /// All tokens as booleans (T/F/True/False), if they all parse.
         var bools: [Bool]?
+        /// UTF-8 byte offsets of the whole `key=value` text in the line.
+        var span: Range<Int> = 0..<0
     }
 
     var entries: [Entry] = []
@@ -59,6 +61,7 @@ struct XYZInfoLine {
         while true {
             skipSpace()
             if i >= c.count { break }
+            let entryStart = i
             var key = ""
             if c[i] == quote || c[i] == apostrophe { key = try readQuoted(c[i]) }
             else {
@@ -66,6 +69,7 @@ struct XYZInfoLine {
                 while i < c.count && !XYZInfoLine.isSpace(c[i]) && c[i] != equals { i += 1 }
                 key = text(c[first..<i])
             }
+            var entryEnd = i
             skipSpace()
             var raw = "T"
             if i < c.count && c[i] == equals {
@@ -76,9 +80,11 @@ struct XYZInfoLine {
                 else if c[i] == UInt8(ascii: "{") { raw = try readBracketed(UInt8(ascii: "{"), UInt8(ascii: "}")) }
                 else if c[i] == UInt8(ascii: "[") { raw = try readBracketed(UInt8(ascii: "["), UInt8(ascii: "]")) }
                 else { raw = readBare() }
+                entryEnd = i
             }
             let numbers = XYZInfoLine.numbers(raw)
-            let entry = Entry(key: key, raw: raw, numbers: numbers, bools: numbers == nil ? XYZInfoLine.bools(raw) : nil)
+            let entry = Entry(key: key, raw: raw, numbers: numbers, bools: numbers == nil ? XYZInfoLine.bools(raw) : nil,
+                              span: entryStart..<entryEnd)
             // a repeated key replaces the earlier value (as ASE's dict does), keeping its position
             if let k = entries.firstIndex(where: { $0.key == key }) { entries[k] = entry } else { entries.append(entry) }
         }

@@ -84,9 +84,8 @@ public struct XYZPreparation {
         return out
     }
 
-    /// Runs the conversion; `progress` is called with the number of frames written so far
-    /// every 10,000 frames.
-    public func run<G: RandomNumberGenerator>(using rng: inout G, progress: ((Int) -> Void)? = nil) throws -> Summary {
+    /// Runs the conversion; `progress(done, total)` is called every 100 frames written and after the last.
+    public func run<G: RandomNumberGenerator>(using rng: inout G, progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         try SplitDatasetWriter.validate(fractions: fractions, shards: shards, limit: limit)
         let reader = try XYZReader(path: input, options: options)
         let (frames, withLattice) = try XYZReader.countFramesWithLattice(path: input)
@@ -109,7 +108,7 @@ public struct XYZPreparation {
                 throw DataError(file: input, field: "frame \(i)", "\(e.message) (writing \(e.file): \(e.field))")
             }
             i += 1
-            if i % 10_000 == 0 { progress?(i) }
+            if i % 100 == 0 || i == n { progress?(i, n) }
         }
         guard i == n else {
             throw DataError(file: input, field: "frames", "read \(i) frames but counted \(n); did the file change?")

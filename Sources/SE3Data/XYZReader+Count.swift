@@ -42,17 +42,22 @@ extension XYZReader {
     static func countFrames(_ lines: XYZLineReader, commentLine: ((Int) throws -> Void)? = nil) throws -> Int {
         var frames = 0
         var tok: [Range<Int>] = []
-        while true {
-            guard let (n, countLine) = try nextAtomCount(lines, frame: frames, tokens: &tok) else { return frames }
-            for k in 0..<(n + 1) {
-                guard lines.advance() else {
-                    throw DataError(file: lines.name, field: "line \(lines.lineNumber + 1)",
-                                    "truncated file: frame \(frames) (count on line \(countLine)) declares \(n) atoms, the file ends after \(max(0, k - 1))")
-                }
-                if k == 0 { try commentLine?(frames) }
+        while try skipFrame(lines, frame: frames, tokens: &tok, commentLine: commentLine) { frames += 1 }
+        return frames
+    }
+
+    /// Reads past one frame (atom lines unparsed); false at the end of the input.
+    static func skipFrame(_ lines: XYZLineReader, frame: Int, tokens tok: inout [Range<Int>],
+                          commentLine: ((Int) throws -> Void)? = nil) throws -> Bool {
+        guard let (n, countLine) = try nextAtomCount(lines, frame: frame, tokens: &tok) else { return false }
+        for k in 0..<(n + 1) {
+            guard lines.advance() else {
+                throw DataError(file: lines.name, field: "line \(lines.lineNumber + 1)",
+                                "truncated file: frame \(frame) (count on line \(countLine)) declares \(n) atoms, the file ends after \(max(0, k - 1))")
             }
-            frames += 1
+            if k == 0 { try commentLine?(frame) }
         }
+        return true
     }
 
     /// Skips blank lines and parses the next atom-count line: `(atoms, line number)`, or nil

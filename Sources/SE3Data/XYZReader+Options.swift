@@ -10,12 +10,16 @@ extension XYZReader {
         public var atomKeys: [String]?
         /// Keys never used as targets when the lists above are nil.
         public var excludedKeys: Set<String>
+        /// Keep the text of each frame (`XYZReader.frameText`), e.g. to copy it with added columns.
+        public var keepText: Bool
 
         public init(graphKeys: [String]? = nil, atomKeys: [String]? = nil,
-                    excludedKeys: Set<String> = ["momenta", "velocities", "masses", "step", "Time", "time"]) {
+                    excludedKeys: Set<String> = ["momenta", "velocities", "masses", "step", "Time", "time"],
+                    keepText: Bool = false) {
             self.graphKeys = graphKeys
             self.atomKeys = atomKeys
             self.excludedKeys = excludedKeys
+            self.keepText = keepText
         }
     }
 

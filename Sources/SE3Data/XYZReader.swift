@@ -28,14 +28,18 @@ public final class XYZReader {
     public private(set) var targets: [TargetInfo] = []
     /// Comment-line keys and per-atom properties of the first frame that are not used.
     public private(set) var ignoredKeys: [String] = []
-    /// Frames returned by `next()` so far.
+    /// Frames returned by `next()` or passed by `skip(_:)` so far.
     public private(set) var framesRead = 0
+    /// With `Options.keepText`: the text of the frame `next()` returned last.
+    public private(set) var frameText: XYZFrameText?
 
     struct GraphKey { var name: String; var kind: TargetKind; var voigt: Bool }
     struct AtomKey { var name: String; var kind: TargetKind }
 
     private let lines: XYZLineReader
     private var pending: Structure?
+    private var pendingText: XYZFrameText?
+    private var parsedText: XYZFrameText?
     private var graphSchema: [GraphKey] = []
     private var atomSchema: [AtomKey] = []
     private var framesParsed = 0
@@ -57,18 +61,42 @@ public final class XYZReader {
         self.name = lines.name
         self.options = options
         pending = try readFrame()
+        pendingText = parsedText
     }
 
     /// The next structure, or nil at the end of the file.
     public func next() throws -> Structure? {
         if let p = pending {
             pending = nil
+            frameText = pendingText
+            pendingText = nil
             framesRead += 1
             return p
         }
-        guard let s = try readFrame() else { return nil }
+        guard let s = try readFrame() else { frameText = nil; return nil }
+        frameText = parsedText
         framesRead += 1
         return s
+    }
+
+    /// Passes over the next `count` frames without parsing their atom lines (e.g. to start at
+    /// one rank's part of the file); returns how many there were (fewer at the end of the file).
+    /// Ids of later frames stay their index in the file.
+    /// - Throws: `DataError` (file, "line L") on a bad atom-count line or a truncated frame.
+    @discardableResult
+    public func skip(_ count: Int) throws -> Int {
+        var skipped = 0
+        if count > 0, pending != nil {
+            pending = nil
+            pendingText = nil
+            skipped = 1
+        }
+        while skipped < count, try XYZReader.skipFrame(lines, frame: framesParsed, tokens: &tok) {
+            framesParsed += 1
+            skipped += 1
+        }
+        framesRead += skipped
+        return skipped
     }
 
     /// All remaining structures (convenience for small files).
@@ -89,6 +117,7 @@ public final class XYZReader {
             throw fail(countLine + 1, "truncated file: frame \(frame) ends after its atom-count line")
         }
         let infoLine = lines.lineNumber
+        let commentText = options.keepText ? lines.text : ""
         let info: XYZInfoLine
         let props: [XYZProperty]
         do {
@@ -206,6 +235,8 @@ public final class XYZReader {
 
         // atom lines
         let reserve = min(n, 1 << 16)  // the count line is user data: do not trust it for allocation
+        var atomText: [String] = []
+        if options.keepText { atomText.reserveCapacity(reserve) }
         var z = [Int32](); z.reserveCapacity(reserve)
         var positions = [SIMD3<Double>](); positions.reserveCapacity(reserve)
         var atomValues = atomProps.map { p -> [Double] in var a = [Double](); a.reserveCapacity(reserve * p.count); return a }
@@ -214,6 +245,7 @@ public final class XYZReader {
                 throw fail(lines.lineNumber + 1, "truncated file: frame \(frame) (count on line \(countLine)) declares \(n) atoms, the file ends after \(a)")
             }
             let L = lines.lineNumber
+            if options.keepText { atomText.append(lines.text) }
             lines.tokens(into: &tok)
             guard tok.count == columns else {
                 throw fail(L, "frame \(frame), atom \(a): expected \(columns) columns (Properties=\(props.map { "\($0.name):\($0.type.rawValue):\($0.count)" }.joined(separator: ":"))), got \(tok.count)")
@@ -259,6 +291,10 @@ public final class XYZReader {
         var atomTargets: [String: [Double]] = [:]
         for (k, a) in atomKeys.enumerated() { atomTargets[a.name] = atomValues[k] }
         framesParsed += 1
+        parsedText = options.keepText
+            ? XYZFrameText(comment: commentText, atomLines: atomText, propertiesSpan: info.entry("Properties")?.span,
+                           properties: props, infoKeys: info.entries.map(\.key))
+            : nil
         return Structure(atomicNumbers: z, positions: positions, cell: cell, pbc: cell == nil ? nil : pbc,
                          id: Int64(frame), graphTargets: graphTargets, atomTargets: atomTargets)
     }

@@ -19,24 +19,12 @@ public enum CheckpointEvaluation {
         public var predictionsPath: String?
     }
 
+    /// `progress(done, total)` (rank 0; `done` extrapolated from rank 0's part) after each batch.
     public static func run(checkpointPath: String, dataPath: String, predictionsPath: String? = nil,
-                           batchSize: Int? = nil, comm: Communicator, makeModel: ModelMaker) throws -> Result {
-        let ckpt = try Checkpoint.read(path: checkpointPath)
-        // in the run's precision (training.dtype)
-        switch ckpt.dtype {
-        case .float32: return try run(Float.self, ckpt, checkpointPath, dataPath, predictionsPath, batchSize, comm, makeModel)
-        case .float64: return try run(Double.self, ckpt, checkpointPath, dataPath, predictionsPath, batchSize, comm, makeModel)
-        }
-    }
-
-    static func run<T: TrainingScalar>(_: T.Type, _ ckpt: Checkpoint, _ checkpointPath: String, _ dataPath: String,
-                                       _ predictionsPath: String?, _ batchSize: Int?, _ comm: Communicator,
-                                       _ makeModel: ModelMaker) throws -> Result {
-        let config = try ckpt.config(file: checkpointPath)
-        let normalizer = ckpt.normalizer
-        let model = try makeModel.make(config.model, normalizer.outputSpecs, config.training.seed, as: T.self)
-        try ckpt.checkLayout(matches: model.store, file: checkpointPath)
-        model.store.values = ckpt.evaluationWeights(as: T.self)
+                           batchSize: Int? = nil, comm: Communicator, makeModel: ModelMaker,
+                           progress: ((Int, Int) -> Void)? = nil) throws -> Result {
+        let loaded = try CheckpointModel(path: checkpointPath, makeModel: makeModel)
+        let (config, normalizer) = (loaded.config, loaded.normalizer)
 
         let data = try Dataset(path: dataPath)
         let file = data.shards.first?.path ?? dataPath
@@ -61,10 +49,13 @@ public enum CheckpointEvaluation {
         let loss = LossFunction(config: config)
         var metrics = ValidationMetrics(normalizer: normalizer)
         var local: [String: [Double]] = Dictionary(uniqueKeysWithValues: normalizer.targets.map { ($0.name, []) })
+        var done = 0
         for indices in sampler.evaluationBatches() {
             let batch = try builder.build(try loader.structures(indices), context: dataPath)
-            let p = try Trainer<T>.accumulate(&metrics, model: model, normalizer: normalizer, loss: loss, batch: batch)
+            let p = try loaded.accumulate(&metrics, loss: loss, batch: batch)
             if predictionsPath != nil { for (k, v) in p { local[k, default: []] += v } }
+            done += indices.count
+            if comm.isRoot { progress?(plan.count > 0 ? done * data.count / plan.count : data.count, data.count) }
         }
         try metrics.combine(comm)
         var result = Result(metrics: metrics, structures: Int(metrics.structures), predictionsPath: nil)

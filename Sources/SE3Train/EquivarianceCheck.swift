@@ -10,6 +10,7 @@ import SE3Tensor
 ///
 ///     scalar   y(R x) = y(x)          vector   y(R x) = R y(x)         rank 2   y(R x) = R y(x) Rᵀ
 ///
+/// for graph-level outputs and for every atom's row of atom-level ones (forces: `F_i(R x) = R F_i(x)`).
 /// (a 1o vector flips under the inversion, `R = −I`; scalars and rank-2 tensors do not). The graph
 /// of each structure is built once and transformed with it (the check is of the model, not of the
 /// neighbour list). The error of an output is `max |y' − T(y)| / max |T(y)|` over the whole dataset
@@ -20,6 +21,8 @@ public enum EquivarianceCheck {
 
     public struct Row: Sendable {
         public var output: String
+        /// Graph-level (one value per structure) or atom-level (one per atom, e.g. forces).
+        public var level: OutputSpec.Level
         public var kind: OutputSpec.Kind
         public var transform: Transform
         /// Largest relative error over the dataset (and over the rotations).
@@ -75,8 +78,12 @@ public enum EquivarianceCheck {
                 let moved = kind == .translation ? graph.translated(by: t) : graph.transformed(by: r)
                 let out = try predict(model, moved, forces: forces)
                 for spec in specs {
-                    let expected = transformed(base[spec.name]!, spec.kind, r)
-                    let d = zip(out[spec.name]!, expected).map { Swift.abs($0 - $1) }.max() ?? 0
+                    guard let y = base[spec.name], let moved = out[spec.name], moved.count == y.count else {
+                        throw CheckpointError(file: checkpointPath, field: "/normalizer",
+                                              "the model returned no output '\(spec.name)' of the checkpoint's targets")
+                    }
+                    let expected = transformed(y, spec.kind, r)
+                    let d = zip(moved, expected).map { Swift.abs($0 - $1) }.max() ?? 0
                     let v = expected.map(Swift.abs).max() ?? 0
                     maxDiff[spec.name, default: [:]][kind] = max(maxDiff[spec.name]?[kind] ?? 0, d)
                     maxValue[spec.name, default: [:]][kind] = max(maxValue[spec.name]?[kind] ?? 0, v)
@@ -88,7 +95,7 @@ public enum EquivarianceCheck {
         for spec in specs {
             for kind in [Transform.rotation, .translation, .inversion] where transforms.contains(where: { $0.0 == kind }) {
                 let d = maxDiff[spec.name]?[kind] ?? 0, v = maxValue[spec.name]?[kind] ?? 0
-                rows.append(Row(output: spec.name, kind: spec.kind, transform: kind, error: v > 0 ? d / v : d))
+                rows.append(Row(output: spec.name, level: spec.level, kind: spec.kind, transform: kind, error: v > 0 ? d / v : d))
             }
         }
         return Report(rows: rows, structures: n, rotations: rotations, inversionClaimed: claimsInversion,

@@ -15,4 +15,6 @@ public struct TrainSummary: Sendable {
     /// Mean training loss of the first and of the last logged step.
     public var firstLoss: Double?
     public var lastLoss: Double?
+    /// The best checkpoint on the validation and test splits (`data.test`; rank 0 and the others alike).
+    public var test: TestEvaluation.Result? = nil
 }

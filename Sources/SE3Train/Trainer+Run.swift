@@ -14,6 +14,7 @@ extension Trainer {
     /// validation loss improved. A stop request (SIGTERM/SIGINT on any rank, or `stopAfterSteps`
     /// reached) is agreed on in the step's allreduce: all ranks finish that step, rank 0 writes a
     /// checkpoint at the exact sampler position, and `run` returns with `stopped == true`.
+    /// Rank 0 redraws `<run>/curves.svg` (`LossCurves`) after each epoch record.
     public func run(runDirectory: RunDirectory?, stopAfterSteps: Int? = nil, showProgress: Bool = true) throws -> TrainSummary {
         let root = comm.isRoot
         var logger: MetricsLogger? = nil
@@ -122,6 +123,7 @@ extension Trainer {
                                              "lr": lastLR, "checksum": parameterChecksum(store.values)]
                 if let v = validation { record["val_loss"] = v.loss; record["val"] = v.jsonObject }
                 logger?.log(record)
+                if let dir = runDirectory { try LossCurves.write(runs: [dir.path], to: dir.curvesPath) }
                 if showProgress {
                     var line = String(format: "epoch %d/%d done  step %d  train loss %.4f", epoch, config.training.epochs, step, trainLoss)
                     if let v = validation {

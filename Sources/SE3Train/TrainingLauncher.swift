@@ -13,6 +13,8 @@ import SE3Distributed
 ///   `checkpoints` directory). The config is the checkpoint's own (with `--set` overrides, e.g.
 ///   `training.epochs=50`) unless `--config` is given; the run directory defaults to the one the
 ///   checkpoint belongs to, whose metrics.jsonl is cut back to the checkpoint's step.
+/// - With `data.test`: the test set is checked first, and a run that was not stopped ends with
+///   `TestEvaluation` (the best checkpoint on the validation and test splits).
 public enum TrainingLauncher {
     public static func run(configPath: String?, overrides: [String], runDirectory: String?, resume: String?,
                            stopAfterSteps: Int? = nil, comm: Communicator, makeModel: ModelMaker,
@@ -61,6 +63,7 @@ public enum TrainingLauncher {
                                          _ makeModel: ModelMaker, _ restored: (checkpoint: Checkpoint, file: String)?,
                                          _ run: RunDirectory, _ stopAfterSteps: Int?, _ showProgress: Bool) throws -> TrainSummary {
         let trainer = try Trainer<T>(config: config, configFile: configFile, comm: comm, makeModel: makeModel, resume: restored)
+        try TestEvaluation.check(config)
         if comm.isRoot && showProgress {
             let params = trainer.store.count
             print("se3 train: \(config.model.name.rawValue), \(params) parameters, \(trainer.trainSet.count) training structures"
@@ -68,6 +71,11 @@ public enum TrainingLauncher {
                   + "\(trainer.stepsPerEpoch) steps/epoch, \(T.dtype.rawValue), run directory \(run.path)"
                   + (restored.map { ", resuming at step \($0.checkpoint.step) from \($0.file)" } ?? ""))
         }
-        return try trainer.run(runDirectory: run, stopAfterSteps: stopAfterSteps, showProgress: showProgress)
+        var summary = try trainer.run(runDirectory: run, stopAfterSteps: stopAfterSteps, showProgress: showProgress)
+        if !summary.stopped, let result = try TestEvaluation.run(run, config: trainer.config, comm: comm, makeModel: makeModel) {
+            summary.test = result
+            if comm.isRoot && showProgress { print(TestEvaluation.report(result)) }
+        }
+        return summary
     }
 }

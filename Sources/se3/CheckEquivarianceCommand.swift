@@ -52,7 +52,8 @@ struct CheckEquivarianceCommand: ParsableCommand {
         let tol = tolerance ?? max(float ? 1e-3 : 1e-8, report.modelTolerance ?? 0)
         let pass = report.largest <= tol
         if json {
-            let rows = report.rows.map { ["output": $0.output, "kind": $0.kind.rawValue, "transform": $0.transform.rawValue,
+            let rows = report.rows.map { ["output": $0.output, "level": $0.level.rawValue, "kind": $0.kind.rawValue,
+                                          "transform": $0.transform.rawValue,
                                           "error": $0.error] as [String: Any] }
             let line: [String: Any] = ["checkpoint": checkpoint, "data": data, "structures": report.structures,
                                        "rotations": report.rotations, "inversion_claimed": report.inversionClaimed,
@@ -62,9 +63,10 @@ struct CheckEquivarianceCommand: ParsableCommand {
         } else {
             print("checkpoint \(checkpoint), data \(data): \(report.structures) structures, \(report.rotations) rotations, "
                   + "\(float ? "float" : "double") precision\(report.inversionClaimed ? "" : "; the model is SE(3), so no inversion check")")
-            print("output".padding(toLength: 16, withPad: " ", startingAt: 0) + "kind    " + "transform    " + "largest relative error")
+            print("output".padding(toLength: 16, withPad: " ", startingAt: 0) + "level  kind    " + "transform    " + "largest relative error")
             for r in report.rows {
-                print(r.output.padding(toLength: 16, withPad: " ", startingAt: 0) + r.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
+                print(r.output.padding(toLength: 16, withPad: " ", startingAt: 0) + r.level.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
+                      + r.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)
                       + r.transform.rawValue.padding(toLength: 13, withPad: " ", startingAt: 0) + String(format: "%.3e", r.error))
             }
             if tolerance == nil, let own = report.modelTolerance, own >= tol {

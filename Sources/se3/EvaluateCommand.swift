@@ -31,7 +31,8 @@ struct EvaluateCommand: ParsableCommand {
         let (file, result) = runRankGuarded(comm) { () throws -> (String, CheckpointEvaluation.Result) in
             let file = try Self.resolve(checkpoint)
             let r = try CheckpointEvaluation.run(checkpointPath: file, dataPath: data, predictionsPath: predictions,
-                                                 batchSize: batchSize, comm: comm, makeModel: TrainCommand.makeModel)
+                                                 batchSize: batchSize, comm: comm, makeModel: TrainCommand.makeModel,
+                                                 progress: ProgressReporter.callback(label: "evaluate", noun: "structures"))
             return (file, r)
         }
         guard comm.isRoot else { return }

@@ -31,10 +31,8 @@ struct PrepareSplitOptions: ParsableArguments {
     /// The split generator: `SeededGenerator(seed: --seed)`.
     func generator() -> SeededGenerator { SeededGenerator(seed: seed) }
 
-    /// Writes `  N <noun>...` to stderr (progress).
-    static func progress(_ noun: String) -> (Int) -> Void {
-        { n in FileHandle.standardError.write("  \(n) \(noun)...\n".data(using: .utf8)!) }
-    }
+    /// The progress line on stderr (`ProgressReporter`: redrawn on a terminal, every tenth in a log).
+    static func progress(_ noun: String) -> (Int, Int) -> Void { ProgressReporter.callback(label: "prepare", noun: noun) }
 
     /// Per-split lines and `prepared <dataset>: N <noun> written in T s, peak RSS M MB`.
     func printSummary(dataset: String, noun: String, total: Int, splitCounts: [Int], directories: [String], start: Date) {

@@ -10,6 +10,6 @@ struct SE3Command: ParsableCommand {
         discussion: "Architectures (model.name in a config):\n"
             + Architecture.allCases.map { "  \($0.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0))\($0.configType.summary)" }
                 .joined(separator: "\n"),
-        subcommands: [TrainCommand.self, EvaluateCommand.self, CheckEquivarianceCommand.self, BenchCommand.self, PrepareCommand.self, InspectCommand.self,
+        subcommands: [TrainCommand.self, EvaluateCommand.self, PredictCommand.self, CheckEquivarianceCommand.self, PlotCommand.self, BenchCommand.self, PrepareCommand.self, InspectCommand.self,
                       MPISelfTestCommand.self])
 }

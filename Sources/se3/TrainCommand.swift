@@ -46,6 +46,7 @@ struct TrainCommand: ParsableCommand {
         if let f = summary.firstLoss { line["first_loss"] = f }
         if let l = summary.lastLoss { line["last_loss"] = l }
         if comm.isRoot, let v = summary.validation { line["val"] = v.jsonObject; line["val_loss"] = v.loss }
+        if comm.isRoot, let t = summary.test { line["test"] = t.test.jsonObject; line["test_checkpoint"] = t.checkpoint }
         if let data = MetricsLogger.line(line) { print(String(decoding: data, as: UTF8.self)) }
         fflush(stdout)
     }

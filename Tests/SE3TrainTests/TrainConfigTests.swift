@@ -20,6 +20,7 @@ final class TrainConfigTests: XCTestCase {
         for f in files {
             let c = try TrainConfig.load(path: dir.appendingPathComponent(f).path)
             XCTAssertFalse(c.targets.isEmpty, f)
+            if c.data.val != nil { XCTAssertNotNil(c.data.test, "\(f): a config with a validation split names its test split") }
             XCTAssertEqual(try TrainConfig.parse(yaml: try c.yaml(), file: f), c, f)
         }
     }
@@ -96,6 +97,8 @@ final class TrainConfigTests: XCTestCase {
         XCTAssertEqual(c.data.minDistance, 0.1)
         XCTAssertEqual(c.neighborList.minDistance, 0.1)
         XCTAssertNil(c.data.maxAtomsPerStructure)
+        XCTAssertNil(c.data.test)
+        XCTAssertEqual(try TrainConfig.parse(yaml: minimal, file: "m.yaml", overrides: ["data.test=t"]).data.test, "t")
         // Round trip through YAML.
         let again = try TrainConfig.parse(yaml: try c.yaml(), file: "again.yaml")
         XCTAssertEqual(again, c)

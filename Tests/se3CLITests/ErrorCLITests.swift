@@ -49,6 +49,11 @@ final class ErrorCLITests: XCTestCase {
         let missing = scratch.appendingPathComponent("nowhere").path
         try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
                          "--set", "data.train=\(missing)"], mentions: [missing])
+        // a bad test split fails before training, not after it
+        let run = scratch.appendingPathComponent("t")
+        try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", run.path, "--set", "data.test=\(missing)"],
+                        mentions: [missing])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.appendingPathComponent("metrics.jsonl").path), "no step ran")
     }
 
     func testCorruptDatasetIsNamed() throws {
@@ -84,7 +89,7 @@ final class ErrorCLITests: XCTestCase {
         XCTAssertEqual(p.status, 0, p.summary)
         let train = out.appendingPathComponent("train").path
         try assertFails(["train", "--config", RunFiles.bundledConfig, "--run-dir", scratch.appendingPathComponent("r").path,
-                         "--set", "data.train=\(train)", "--set", "data.val=null", "--set", "targets=[{name: energy}]",
+                         "--set", "data.train=\(train)", "--set", "data.val=null", "--set", "data.test=null", "--set", "targets=[{name: energy}]",
                          "--set", "data.batch_size=10", "--set", "data.shuffle=false"],
                         mentions: [train + "/shard-00000.h5, structure 6", "atoms 1 and 0 are 0.0 Å apart", "data.min_distance (0.1 Å)"])
     }

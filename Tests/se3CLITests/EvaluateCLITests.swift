@@ -34,7 +34,7 @@ final class EvaluateCLITests: XCTestCase {
         // The trained TFN is E(3)-equivariant; a tolerance below rounding fails with exit status 1.
         let c = try TestEnvironment.runPlain(["check-equivariance", "--checkpoint", run.path, "--data", val, "--limit", "30"])
         XCTAssertEqual(c.status, 0, c.summary)
-        for row in ["homo            scalar  rotation", "translation", "inversion", "pass (tolerance 1e-08)"] {
+        for row in ["homo            graph  scalar  rotation", "translation", "inversion", "pass (tolerance 1e-08)"] {
             XCTAssertTrue(c.stdout.contains(row), "\(row)\n" + c.summary)
         }
         let strict = try TestEnvironment.runPlain(["check-equivariance", "--checkpoint", run.path, "--data", val, "--limit", "30",

@@ -12,4 +12,15 @@ final class HelpCLITests: XCTestCase {
         let bench = try TestEnvironment.runPlain(["bench", "--help"])
         XCTAssertTrue(bench.stdout.contains("neighbor-list"), bench.summary)
     }
+
+    /// `se3 --generate-completion-script bash|zsh|fish` (documented in the README) knows every command.
+    func testCompletionScripts() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try TestEnvironment.runPlain(["--generate-completion-script", shell])
+            XCTAssertEqual(r.status, 0, r.summary)
+            for command in ["train", "evaluate", "predict", "plot", "check-equivariance", "prepare"] {
+                XCTAssertTrue(r.stdout.contains(command), "\(shell): \(command)\n" + r.summary)
+            }
+        }
+    }
 }

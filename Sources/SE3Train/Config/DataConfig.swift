@@ -7,6 +7,8 @@ public struct DataConfig: Codable, Equatable {
     public var train: String
     /// Validation set (optional).
     public var val: String?
+    /// Test set (optional): `se3 train` ends by evaluating the best checkpoint on it.
+    public var test: String?
     /// Structures per rank per step.
     public var batchSize: Int
     /// Optional cap on atoms per batch.
@@ -22,15 +24,15 @@ public struct DataConfig: Codable, Equatable {
     public var maxEdgesPerStructure: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case train, val, batchSize = "batch_size", maxAtoms = "max_atoms", maxEdges = "max_edges", shuffle
+        case train, val, test, batchSize = "batch_size", maxAtoms = "max_atoms", maxEdges = "max_edges", shuffle
         case minDistance = "min_distance", maxAtomsPerStructure = "max_atoms_per_structure"
         case maxEdgesPerStructure = "max_edges_per_structure"
     }
 
     public init(train: String, val: String? = nil, batchSize: Int = 16, maxAtoms: Int? = nil,
                 maxEdges: Int? = nil, shuffle: Bool = true, minDistance: Double = 0.1,
-                maxAtomsPerStructure: Int? = nil, maxEdgesPerStructure: Int? = nil) {
-        self.train = train; self.val = val; self.batchSize = batchSize
+                maxAtomsPerStructure: Int? = nil, maxEdgesPerStructure: Int? = nil, test: String? = nil) {
+        self.train = train; self.val = val; self.test = test; self.batchSize = batchSize
         self.maxAtoms = maxAtoms; self.maxEdges = maxEdges; self.shuffle = shuffle
         self.minDistance = minDistance; self.maxAtomsPerStructure = maxAtomsPerStructure
         self.maxEdgesPerStructure = maxEdgesPerStructure
@@ -41,6 +43,7 @@ public struct DataConfig: Codable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         train = try c.decode(String.self, forKey: .train)
         val = try c.decodeIfPresent(String.self, forKey: .val)
+        test = try c.decodeIfPresent(String.self, forKey: .test)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 16
         maxAtoms = try c.decodeIfPresent(Int.self, forKey: .maxAtoms)
         maxEdges = try c.decodeIfPresent(Int.self, forKey: .maxEdges)
@@ -52,6 +55,7 @@ public struct DataConfig: Codable, Equatable {
 
     func validate(file: String) throws {
         guard !train.isEmpty else { throw ConfigError(file: file, key: "data.train", "must name a dataset path") }
+        if let t = test, t.isEmpty { throw ConfigError(file: file, key: "data.test", "must name a dataset path (or be left out)") }
         guard batchSize >= 1 else { throw ConfigError(file: file, key: "data.batch_size", "must be >= 1, got \(batchSize)") }
         if let a = maxAtoms, a < 1 { throw ConfigError(file: file, key: "data.max_atoms", "must be >= 1") }
         if let e = maxEdges, e < 1 { throw ConfigError(file: file, key: "data.max_edges", "must be >= 1") }
