@@ -2,7 +2,9 @@
 # The test command: installs system dependencies (if missing), then builds in release
 # mode and runs every test (XCTest), including real `mpirun -np 2` runs. `swift test` also
 # builds the `se3` executable (.build/release/se3) that the command-line tests drive.
-# Ends with a summary line "N passed, N failed".
+# Ends with a summary line "N passed, N failed". Without arguments (the CI run), it then runs
+# the multi-host rehearsal, launch/multihost-rehearsal.sh (as root; SE3_REHEARSAL=0 skips it),
+# and fails when either fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash launch/install-deps.sh
@@ -16,5 +18,11 @@ if [[ -n "$summary" ]]; then
   total="$(sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
   failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
   echo "$((total - failed)) passed, $failed failed"
+fi
+if [[ $# -eq 0 && "${SE3_REHEARSAL:-1}" != 0 ]]; then
+  rehearsal=0
+  SE3_BINARY="${SE3_BINARY:-$PWD/.build/release/se3}" bash launch/multihost-rehearsal.sh || rehearsal=$?
+  if [[ "$rehearsal" -eq 0 ]]; then echo "multi-host rehearsal: passed"; else echo "multi-host rehearsal: failed (status $rehearsal)"; fi
+  if [[ "$status" -eq 0 ]]; then status=$rehearsal; fi
 fi
 exit "$status"

@@ -7,6 +7,8 @@
 /// `read(range)` — and keeps up to `cacheCapacity` structures in a least-recently-used
 /// chunk cache. The default capacity, `2 · chunkSize · windowChunks + batchSize`, holds two
 /// shuffle windows, so with the sampler's windowed order every chunk is read once per epoch.
+/// A balanced sampler (`loads`) draws each step from every rank's windows: the default capacity
+/// is then `worldSize` times larger, and each rank reads the chunks of every rank's part.
 ///
 /// One `GraphBatch` per step (all of the step's structures; the builder's caps are not
 /// applied, so that every rank runs the same number of steps; split with
@@ -39,7 +41,9 @@ public final class DataLoader {
         self.sources = sources
         self.sampler = sampler
         self.builder = builder
-        self.cacheCapacity = max(1, cacheCapacity ?? (2 * sampler.chunkSize * sampler.windowChunks + sampler.batchSize))
+        // Balanced (`sampler.loads`): a step draws from every rank's current windows.
+        let ranks = sampler.loads == nil ? 1 : sampler.plan.worldSize
+        self.cacheCapacity = max(1, cacheCapacity ?? ranks * (2 * sampler.chunkSize * sampler.windowChunks + sampler.batchSize))
     }
 
     public var stepsPerEpoch: Int { sampler.stepsPerEpoch }

@@ -147,7 +147,9 @@ public final class Trainer<T: TrainingScalar> {
         // Sampling: this rank's part of the training set, equal steps on every rank.
         let plan = try ShardPlan(shardSizes: train.shards.map(\.count), worldSize: comm.size, rank: comm.rank)
         sampler = try EpochSampler(plan: plan, batchSize: config.data.batchSize, seed: t.seed,
-                                   shuffle: config.data.shuffle, dropLast: true)
+                                   shuffle: config.data.shuffle, dropLast: true,
+                                   loads: try BalanceLoads.make(config.data.balance, train: train,
+                                                                neighborList: config.neighborList, comm: comm))
         guard sampler.stepsPerEpoch >= 1 else {
             throw ConfigError(file: configFile, key: "data.batch_size",
                               "\(config.data.batchSize) structures per rank is more than the smallest rank part (\(plan.rankCounts.min() ?? 0) of \(train.count) structures over \(comm.size) ranks) of \(train.path)")

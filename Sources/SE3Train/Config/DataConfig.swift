@@ -3,6 +3,9 @@ import SE3Data
 
 /// The `data:` section of a config. Paths are relative to the working directory.
 public struct DataConfig: Codable, Equatable {
+    /// `data.balance`: what each step's global batch is split over the ranks by (`EpochSampler`'s loads).
+    public enum Balance: String, ConfigChoice { case atoms, edges, none }
+
     /// Training set: an `.h5` file or a directory of shards.
     public var train: String
     /// Validation set (optional).
@@ -22,20 +25,24 @@ public struct DataConfig: Codable, Equatable {
     /// Optional bounds on one structure: an error, not a batch of its own.
     public var maxAtomsPerStructure: Int?
     public var maxEdgesPerStructure: Int?
+    /// Split each step's global batch so ranks get similar atom or edge counts (default `none`).
+    public var balance: Balance
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case train, val, test, batchSize = "batch_size", maxAtoms = "max_atoms", maxEdges = "max_edges", shuffle
         case minDistance = "min_distance", maxAtomsPerStructure = "max_atoms_per_structure"
-        case maxEdgesPerStructure = "max_edges_per_structure"
+        case maxEdgesPerStructure = "max_edges_per_structure", balance
     }
 
     public init(train: String, val: String? = nil, batchSize: Int = 16, maxAtoms: Int? = nil,
                 maxEdges: Int? = nil, shuffle: Bool = true, minDistance: Double = 0.1,
-                maxAtomsPerStructure: Int? = nil, maxEdgesPerStructure: Int? = nil, test: String? = nil) {
+                maxAtomsPerStructure: Int? = nil, maxEdgesPerStructure: Int? = nil, test: String? = nil,
+                balance: Balance = .none) {
         self.train = train; self.val = val; self.test = test; self.batchSize = batchSize
         self.maxAtoms = maxAtoms; self.maxEdges = maxEdges; self.shuffle = shuffle
         self.minDistance = minDistance; self.maxAtomsPerStructure = maxAtomsPerStructure
         self.maxEdgesPerStructure = maxEdgesPerStructure
+        self.balance = balance
     }
 
     public init(from decoder: Decoder) throws {
@@ -51,6 +58,7 @@ public struct DataConfig: Codable, Equatable {
         minDistance = try c.decodeIfPresent(Double.self, forKey: .minDistance) ?? 0.1
         maxAtomsPerStructure = try c.decodeIfPresent(Int.self, forKey: .maxAtomsPerStructure)
         maxEdgesPerStructure = try c.decodeIfPresent(Int.self, forKey: .maxEdgesPerStructure)
+        balance = try c.decodeIfPresent(Balance.self, forKey: .balance) ?? .none
     }
 
     func validate(file: String) throws {
