@@ -60,6 +60,13 @@ final class ForceTrainingCLITests: XCTestCase {
         XCTAssertEqual(inspect.status, 0, inspect.summary)
         XCTAssertTrue(inspect.stdout.contains("forces   atom vector [eV/Å]"), inspect.stdout)
 
+        // se3 predict writes the conservative forces as a per-atom column and the energy in the comment line
+        let xyz = scratch.appendingPathComponent("pred.xyz").path
+        let p = try TestEnvironment.runPlain(["predict", "--checkpoint", run.path, "--input", val, "--output", xyz], timeout: 300)
+        XCTAssertEqual(p.status, 0, p.summary)
+        let header = try String(contentsOfFile: xyz, encoding: .utf8).split(separator: "\n").dropFirst().first.map(String.init) ?? ""
+        XCTAssertTrue(header.contains("se3_forces:R:3") && header.contains("se3_energy="), header)
+
         // the trained forces rotate with the structure (Double, exact up to rounding)
         let c = try TestEnvironment.runPlain(["check-equivariance", "--checkpoint", run.path, "--data", val, "--limit", "24",
                                               "--rotations", "2", "--json"], timeout: 300)
