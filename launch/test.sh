@@ -13,16 +13,17 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 swift test -c release --disable-swift-testing "$@" 2>&1 | tee "$log" || status=$?
-summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)"
-if [[ -n "$summary" ]]; then
-  total="$(sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
-  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
-  echo "$((total - failed)) passed, $failed failed"
-fi
 if [[ $# -eq 0 && "${SE3_REHEARSAL:-1}" != 0 ]]; then
   rehearsal=0
   SE3_BINARY="${SE3_BINARY:-$PWD/.build/release/se3}" bash launch/multihost-rehearsal.sh || rehearsal=$?
   if [[ "$rehearsal" -eq 0 ]]; then echo "multi-host rehearsal: passed"; else echo "multi-host rehearsal: failed (status $rehearsal)"; fi
   if [[ "$status" -eq 0 ]]; then status=$rehearsal; fi
+fi
+# the closing line: the XCTest counts
+summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)"
+if [[ -n "$summary" ]]; then
+  total="$(sed -E 's/^[[:space:]]*Executed ([0-9]+) tests?.*/\1/' <<<"$summary")"
+  failed="$(sed -E 's/.*with ([0-9]+) failures?.*/\1/' <<<"$summary")"
+  echo "$((total - failed)) passed, $failed failed"
 fi
 exit "$status"
