@@ -33,16 +33,7 @@ extension EdgeGeometry {
         }}
         return dv.tape.custom(value: y, inputs: [dv], forward: { x, _, t in
             t[0].map { directionalHarmonics(v, tangent: $0, lmax: lmax, of: vectors) }
-        }) { g in
-            var gv = Tensor<T>(zeros: [E, 3])
-            var up = [Double](repeating: 0, count: M)
-            for e in 0..<E {
-                for i in 0..<M { up[i] = Double(g.scalars[e * M + i]) }
-                let b = up.withUnsafeBufferPointer { SphericalHarmonics.backward(lmax: lmax, v[e], upstream: $0) }
-                gv.scalars[3 * e] = T(b.x); gv.scalars[3 * e + 1] = T(b.y); gv.scalars[3 * e + 2] = T(b.z)
-            }
-            return [gv]
-        }
+        }) { g in [harmonicsVJP(v, g, lmax: lmax)] }
     }
 
     static func directionalRadial<T>(_ v: [SIMD3<Double>], rows idx: [Int], lengths r: [Double], tangent dv: Variable<T>,
@@ -51,7 +42,7 @@ extension EdgeGeometry {
         require(!vectors.requiresGrad,
                 "EdgeGeometry.radialEmbedding: forward mode needs constant edge vectors (no second derivatives in positions)")
         let (_, derivatives) = basis.table(lengths: r, envelope: envelope, withDerivative: true, as: T.self)
-        let b = derivatives!.scalars, n = basis.count, E = v.count
+        let table = derivatives!, b = table.scalars, n = basis.count
         let d = dv.value.scalars
         // s_k = v̂_e · v̇_e for row k (edge e = idx[k]); zero-length rows have no direction
         var y = Tensor<T>(zeros: [idx.count, n])
@@ -61,15 +52,6 @@ extension EdgeGeometry {
         }
         return dv.tape.custom(value: y, inputs: [dv], forward: { x, _, t in
             t[0].map { directionalRadial(v, rows: idx, lengths: r, tangent: $0, basis: basis, envelope: envelope, of: vectors) }
-        }) { g in
-            var gv = Tensor<T>(zeros: [E, 3])
-            for (k, e) in idx.enumerated() where r[k] > 0 {
-                var s = 0.0
-                for j in 0..<n { s += Double(g.scalars[k * n + j]) * Double(b[k * n + j]) }
-                s /= r[k]
-                for j in 0..<3 { gv.scalars[3 * e + j] += T(s * v[e][j]) }
-            }
-            return [gv]
-        }
+        }) { g in [radialVJP(v, rows: idx, lengths: r, g, derivatives: table, count: n)] }
     }
 }

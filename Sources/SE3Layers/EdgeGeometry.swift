@@ -118,16 +118,36 @@ public enum EdgeGeometry {
         }
         return vectors.tape.custom(value: y, inputs: [vectors], forward: { x, _, t in
             t[0].map { directionalHarmonics(v, tangent: $0, lmax: lmax, of: x[0]) }
-        }) { g in
-            var gv = Tensor<T>(zeros: [E, 3])
-            var up = [Double](repeating: 0, count: M)
-            for e in 0..<E {
-                for i in 0..<M { up[i] = Double(g.scalars[e * M + i]) }
-                let d = up.withUnsafeBufferPointer { SphericalHarmonics.backward(lmax: lmax, v[e], upstream: $0) }
-                gv.scalars[3 * e] = T(d.x); gv.scalars[3 * e + 1] = T(d.y); gv.scalars[3 * e + 2] = T(d.z)
-            }
-            return [gv]
+        }) { g in [harmonicsVJP(v, g, lmax: lmax)] }
+    }
+
+    /// `∂v_e = Σ_i G_ei ∂Y_i(v̂_e)/∂v_e` `[E, 3]` (`SphericalHarmonics.backward`): the backward pass
+    /// of the harmonics and of their directional derivative (`directionalHarmonics`).
+    static func harmonicsVJP<T>(_ v: [SIMD3<Double>], _ g: Tensor<T>, lmax: Int) -> Tensor<T> {
+        let E = v.count, M = (lmax + 1) * (lmax + 1)
+        var gv = Tensor<T>(zeros: [E, 3])
+        var up = [Double](repeating: 0, count: M)
+        for e in 0..<E {
+            for i in 0..<M { up[i] = Double(g.scalars[e * M + i]) }
+            let d = up.withUnsafeBufferPointer { SphericalHarmonics.backward(lmax: lmax, v[e], upstream: $0) }
+            gv.scalars[3 * e] = T(d.x); gv.scalars[3 * e + 1] = T(d.y); gv.scalars[3 * e + 2] = T(d.z)
         }
+        return gv
+    }
+
+    /// `∂v_e += (Σ_k G_rk b'_rk) v̂_e` for the rows `r` of edges `idx[r]` (`b'` the radial
+    /// derivatives `[R, n]`): the backward pass of the radial embedding and of its directional
+    /// derivative (`directionalRadial`).
+    static func radialVJP<T>(_ v: [SIMD3<Double>], rows idx: [Int], lengths r: [Double], _ g: Tensor<T>,
+                             derivatives b: Tensor<T>, count n: Int) -> Tensor<T> {
+        var gv = Tensor<T>(zeros: [v.count, 3])
+        for (k, e) in idx.enumerated() where r[k] > 0 {
+            var s = 0.0
+            for j in 0..<n { s += Double(g.scalars[k * n + j]) * Double(b.scalars[k * n + j]) }
+            s /= r[k]
+            for j in 0..<3 { gv.scalars[3 * e + j] += T(s * v[e][j]) }
+        }
+        return gv
     }
 
     /// Radial embedding `b_k(|v_r|) · u(|v_r|/c)` of the rows `rows` (all when nil), shape
@@ -140,19 +160,12 @@ public enum EdgeGeometry {
         let r = idx.map { (v[$0] * v[$0]).sum().squareRoot() }
         let needGrad = vectors.requiresGrad
         let (values, derivatives) = basis.table(lengths: r, envelope: envelope, withDerivative: needGrad, as: T.self)
-        let E = v.count, n = basis.count
+        let n = basis.count
         return vectors.tape.custom(value: values, inputs: [vectors], forward: { x, _, t in
             t[0].map { directionalRadial(v, rows: idx, lengths: r, tangent: $0, basis: basis, envelope: envelope, of: x[0]) }
         }) { g in
             guard let derivatives else { return [nil] }
-            var gv = Tensor<T>(zeros: [E, 3])
-            for (k, e) in idx.enumerated() where r[k] > 0 {
-                var s = 0.0
-                for j in 0..<n { s += Double(g.scalars[k * n + j]) * Double(derivatives.scalars[k * n + j]) }
-                s /= r[k]
-                for j in 0..<3 { gv.scalars[3 * e + j] += T(s * v[e][j]) }
-            }
-            return [gv]
+            return [radialVJP(v, rows: idx, lengths: r, g, derivatives: derivatives, count: n)]
         }
     }
 

@@ -113,21 +113,7 @@ final class ConservativeForcesTests: XCTestCase {
 
     /// σ = (1/V) ∂E/∂ε against central differences of E((I + ε) x, (I + ε) cell) for a periodic cell.
     func testStressMatchesAStrainedCell() throws {
-        let cell: [SIMD3<Double>] = [SIMD3(3.1, 0, 0), SIMD3(0.4, 2.9, 0), SIMD3(-0.3, 0.2, 3.3)]
-        let positions: [SIMD3<Double>] = [SIMD3(0.1, 0.2, 0.3), SIMD3(1.5, 1.1, 0.9), SIMD3(0.7, 2.2, 2.4), SIMD3(2.6, 0.4, 1.9)]
-        var src: [Int32] = [], dst: [Int32] = [], shifts: [SIMD3<Int32>] = []
-        for i in 0..<4 {
-            for j in 0..<4 {
-                for a in -1...1 { for b in -1...1 { for c in -1...1 {
-                    let n = SIMD3<Int32>(Int32(a), Int32(b), Int32(c))
-                    if i == j && n == .zero { continue }
-                    let v = positions[j] + Double(a) * cell[0] + Double(b) * cell[1] + Double(c) * cell[2] - positions[i]
-                    if (v * v).sum().squareRoot() < 2.5 { src.append(Int32(j)); dst.append(Int32(i)); shifts.append(n) }
-                } } }
-            }
-        }
-        let g = AtomGraph(atomicNumbers: [8, 1, 6, 1], atomGraph: [0, 0, 0, 0], graphCount: 1, positions: positions,
-                          cells: cell, edgeSource: src, edgeDestination: dst, edgeShifts: shifts)
+        let g = periodicTestCell()
         let m = try model(lmax: 2, seed: 31)
         let r = try ConservativeForces.gradients(m, graph: g, energy: "energy")
         let stress = ConservativeForces.stress(g, positionGradient: r.positions, cellGradient: r.cells)
