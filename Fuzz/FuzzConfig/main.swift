@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Config
 import SE3Train
 
@@ -13,10 +14,10 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     do {
         let config = try TrainConfig.parse(yaml: yaml, file: "<fuzz>", overrides: overrides)
         let again = try TrainConfig.parse(yaml: try config.yaml(), file: "<fuzz round trip>")
-        precondition(again == config, "the config does not survive yaml() and parse")
+        require(again == config, "the config does not survive yaml() and parse")
     } catch is ConfigError {
     } catch {
-        fatalError("TrainConfig.parse threw a non-ConfigError: \(error)")
+        requirementFailure("TrainConfig.parse threw a non-ConfigError: \(error)")
     }
     return 0
 }

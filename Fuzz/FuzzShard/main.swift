@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import SE3Core
 import SE3Data
 import SE3HDF5
 
@@ -12,8 +13,8 @@ let path = "/tmp/se3-fuzz-shard-\(getpid()).h5"
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-    guard let f = fopen(path, "wb") else { fatalError("cannot write \(path)") }
-    precondition(fwrite(data, 1, size, f) == size, "short write to \(path)")
+    guard let f = fopen(path, "wb") else { requirementFailure("cannot write \(path)") }
+    require(fwrite(data, 1, size, f) == size, "short write to \(path)")
     fclose(f)
     defer { unlink(path) }
     do {
@@ -22,13 +23,13 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         while start < dataset.count {
             let end = min(dataset.count, start + 64)
             let structures = try dataset.read(start..<end)
-            precondition(structures.count == end - start, "read returned \(structures.count) structures for \(start)..<\(end)")
+            require(structures.count == end - start, "read returned \(structures.count) structures for \(start)..<\(end)")
             start = end
         }
     } catch is DataError {
     } catch is HDF5Error {
     } catch {
-        fatalError("Dataset threw an unexpected error: \(error)")
+        requirementFailure("Dataset threw an unexpected error: \(error)")
     }
     return 0
 }

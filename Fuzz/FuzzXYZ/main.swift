@@ -1,3 +1,4 @@
+import SE3Core
 import SE3Data
 
 /// libFuzzer target: the input bytes as an extended-XYZ text. Every frame is read (once with
@@ -12,20 +13,20 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var frames = 0
         while let s = try reader.next() {
             frames += 1
-            precondition(s.positions.count == s.atomicNumbers.count, "positions and atomic numbers differ in length")
+            require(s.positions.count == s.atomicNumbers.count, "positions and atomic numbers differ in length")
         }
-        precondition(frames == reader.framesRead, "framesRead \(reader.framesRead) != frames returned \(frames)")
+        require(frames == reader.framesRead, "framesRead \(reader.framesRead) != frames returned \(frames)")
     } catch is DataError {
     } catch {
-        fatalError("XYZReader threw a non-DataError: \(error)")
+        requirementFailure("XYZReader threw a non-DataError: \(error)")
     }
     do {
         let reader = try XYZReader(text: text, name: "<fuzz>", options: XYZReader.Options(keepText: true))
         _ = try reader.skip(1)
-        while try reader.next() != nil { precondition(reader.frameText != nil, "keepText without frame text") }
+        while try reader.next() != nil { require(reader.frameText != nil, "keepText without frame text") }
     } catch is DataError {
     } catch {
-        fatalError("XYZReader threw a non-DataError: \(error)")
+        requirementFailure("XYZReader threw a non-DataError: \(error)")
     }
     return 0
 }
