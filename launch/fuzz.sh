@@ -4,8 +4,8 @@
 # Builds the target (Fuzz/<Target>/main.swift; declared in Package.swift only with SE3_FUZZ=1) in
 # .build-fuzz with -sanitize=fuzzer,address, then fuzzes from the seeds in Tests/Fixtures/fuzz/TARGET.
 # New inputs go to .build-fuzz/corpus/TARGET (kept between runs), crashing inputs to
-# .build-fuzz/artifacts/TARGET/. Ends with "fuzz TARGET: N executions in S s, K crash(es)";
-# the status is non-zero when the target crashed (a trap, a sanitizer report, a leak, a timeout).
+# .build-fuzz/artifacts/TARGET/, libFuzzer's output to .build-fuzz/fuzz-TARGET.log.
+# Ends with "fuzz TARGET: N executions in S s, K finding(s)"; the status is non-zero when the target crashed (a trap, a sanitizer report, a leak, a timeout).
 # Reproduce a crash: .build-fuzz/debug/<Target> <crash file>
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,17 +26,20 @@ SE3_FUZZ=1 swift build --build-path "$build" -c debug -Xswiftc -sanitize=fuzzer,
   --product "$product" 2>&1 | { grep -v "Cannot export local symbol" || true; } | tail -3
 corpus="$build/corpus/$target" artifacts="$build/artifacts/$target"
 mkdir -p "$corpus" "$artifacts"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+log="$build/fuzz-$target.log"  # the whole libFuzzer output of the last run
 status=0
-# -fork? no: one process, so that every finding stops the run with its input saved.
+before="$(ls "$artifacts" | wc -l)"
+# One process: the first finding stops the run, its input saved. For long runs that should go on
+# after a finding, pass -fork=1 -ignore_crashes=1 (each finding is saved all the same).
 OPENBLAS_NUM_THREADS=1 "$build/debug/$product" "$corpus" "Tests/Fixtures/fuzz/$target" \
   -max_total_time="$seconds" -timeout=20 -rss_limit_mb=3072 -print_final_stats=1 \
   -artifact_prefix="$artifacts/" "$@" >"$log" 2>&1 || status=$?
 grep -E "^(==[0-9]+==|SUMMARY|Fatal error|.*error:|artifact_prefix|Test unit written|stat::|INFO: (seed|-max_len))" "$log" | head -40 || true
 runs="$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1)"
-time_s="$(sed -nE 's/^stat::.*$//; s/^Done ([0-9]+) runs in ([0-9]+) second.*/\2/p' "$log" | tail -1)"
-crashes=0
-if [[ "$status" -ne 0 ]]; then crashes=1; tail -60 "$log" >&2; fi
-echo "fuzz $target: ${runs:-?} executions in ${time_s:-$seconds} s, $crashes crash(es)"
+# with -fork the parent prints no stat:: lines; its last status line "#N ..." counts the executions
+[[ -n "$runs" ]] || runs="$(sed -nE 's/^#([0-9]+)[[:space:]].*/\1/p' "$log" | tail -1)"
+crashes=$(( $(ls "$artifacts" | wc -l) - before ))
+if [[ "$status" -ne 0 ]]; then tail -60 "$log" >&2; fi
+if [[ "$crashes" -gt 0 ]]; then ls -t "$artifacts" | head -"$crashes" | sed "s|^|  $artifacts/|"; fi
+echo "fuzz $target: ${runs:-?} executions in $seconds s, $crashes finding(s)"
 exit "$status"
