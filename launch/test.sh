@@ -25,7 +25,7 @@ if [[ $# -eq 0 && "${SE3_FUZZ_SECONDS:-20}" != 0 ]]; then
     fuzz=0
     bash launch/fuzz.sh "$target" "${SE3_FUZZ_SECONDS:-20}" || fuzz=$?
     if [[ "$fuzz" -ne 0 ]]; then
-      echo "fuzz $target: failed (status $fuzz); the input is in .build-fuzz/artifacts/$target/"
+      echo "fuzz $target: failed (status $fuzz); the input is in .build-fuzz/findings/$target/"
       if [[ "$status" -eq 0 ]]; then status=$fuzz; fi
     fi
   done
