@@ -86,3 +86,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v5]
 )
+
+/// libFuzzer targets (`Fuzz/<name>/main.swift`), declared only with `SE3_FUZZ=1` so that the
+/// normal `swift build` / `swift test` never see them: `launch/fuzz.sh` builds them in
+/// `.build-fuzz` with `-sanitize=fuzzer,address -parse-as-library` (libFuzzer provides `main`).
+if Context.environment["SE3_FUZZ"] == "1" {
+    for (name, deps) in [("FuzzXYZ", ["SE3Core", "SE3Data"]), ("FuzzConfig", ["SE3Core", "SE3Config", "SE3Train"]),
+                         ("FuzzShard", ["SE3Core", "SE3Data", "SE3HDF5"])] {
+        package.targets.append(.executableTarget(name: name, dependencies: deps.map { .target(name: $0) }, path: "Fuzz/\(name)"))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -4,7 +4,8 @@
 # builds the `se3` executable (.build/release/se3) that the command-line tests drive.
 # Ends with a summary line "N passed, N failed". Without arguments (the CI run), it then runs
 # the multi-host rehearsal, launch/multihost-rehearsal.sh (as root; SE3_REHEARSAL=0 skips it),
-# and fails when either fails.
+# then each libFuzzer target for 20 s (launch/fuzz.sh; SE3_FUZZ_SECONDS=N changes it, 0 skips it),
+# and fails when any of them fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash launch/install-deps.sh
@@ -18,6 +19,16 @@ if [[ $# -eq 0 && "${SE3_REHEARSAL:-1}" != 0 ]]; then
   SE3_BINARY="${SE3_BINARY:-$PWD/.build/release/se3}" bash launch/multihost-rehearsal.sh || rehearsal=$?
   if [[ "$rehearsal" -eq 0 ]]; then echo "multi-host rehearsal: passed"; else echo "multi-host rehearsal: failed (status $rehearsal)"; fi
   if [[ "$status" -eq 0 ]]; then status=$rehearsal; fi
+fi
+if [[ $# -eq 0 && "${SE3_FUZZ_SECONDS:-20}" != 0 ]]; then
+  for target in xyz config shard; do
+    fuzz=0
+    bash launch/fuzz.sh "$target" "${SE3_FUZZ_SECONDS:-20}" || fuzz=$?
+    if [[ "$fuzz" -ne 0 ]]; then
+      echo "fuzz $target: failed (status $fuzz); the input is in .build-fuzz/findings/$target/"
+      if [[ "$status" -eq 0 ]]; then status=$fuzz; fi
+    fi
+  done
 fi
 # the closing line: the XCTest counts
 summary="$(grep -E "^[[:space:]]*Executed [0-9]+ tests?, with [0-9]+ failures?" "$log" | tail -1 || true)"

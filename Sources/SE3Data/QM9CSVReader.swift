@@ -18,8 +18,9 @@ final class QM9CSVReader {
     private let columnCount: Int
     private var fields: [Range<Int>] = []
     private var numbers: [Double] = []
-    /// NUL-terminated copy of one number token for `strtod`.
-    private let scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64)
+    /// NUL-terminated copy of one number token for `strtod`. Allocated last in `init`: an
+    /// initializer that throws does not run `deinit`, so an earlier allocation would leak.
+    private let scratch: UnsafeMutablePointer<CChar>
     /// Atomic number by lower-cased one- or two-letter symbol packed as `b0 | b1 << 8`.
     private static let symbolTable: [UInt16: Int32] = {
         var t: [UInt16: Int32] = [:]
@@ -50,6 +51,7 @@ final class QM9CSVReader {
         }
         column = map
         columnCount = fields.count
+        scratch = UnsafeMutablePointer<CChar>.allocate(capacity: 64)
     }
 
     /// Splits a CSV line into field byte ranges (outer double quotes excluded).

@@ -18,6 +18,10 @@ public struct XYZProperty: Equatable, Sendable {
     /// The ASE default for files without `Properties`: `species:S:1:pos:R:3`.
     public static let defaultSpec = "species:S:1:pos:R:3"
 
+    /// Most columns an atom line may declare in all: a bound on user data, so that the column
+    /// arithmetic cannot overflow (`x:R:9223372036854775807`).
+    public static let maximumColumns = 1 << 20
+
     /// Parses `name:type:count` triples.
     /// - Throws: a message (the caller adds file and line) on a malformed specification.
     static func parse(_ spec: String) throws -> [XYZProperty] {
@@ -33,6 +37,9 @@ public struct XYZProperty: Equatable, Sendable {
             }
             guard let n = Int(f[k + 2]), n >= 1 else {
                 throw XYZInfoLine.Failure(message: "Properties: bad column count '\(f[k + 2])' for \(f[k])")
+            }
+            guard n <= maximumColumns - col else {
+                throw XYZInfoLine.Failure(message: "Properties: \(f[k]) brings the columns to more than \(maximumColumns)")
             }
             guard !f[k].isEmpty, !out.contains(where: { $0.name == f[k] }) else {
                 throw XYZInfoLine.Failure(message: "Properties: empty or repeated name '\(f[k])'")

@@ -144,6 +144,17 @@ final class XYZReaderTests: XCTestCase {
         assertError("1\n\nC 0 nan 0\n", line: 3, contains: ["finite"])
     }
 
+    /// Found by review while fuzzing (a trap in debug builds): a column count near `Int.max`
+    /// overflowed the column arithmetic of `Properties`.
+    func testHugePropertiesColumnCountIsAnError() {
+        assertError("1\nProperties=species:S:1:pos:R:3:x:R:9223372036854775807\nC 0 0 0 1\n", line: 2,
+                    contains: ["Properties", "x", "more than 1048576"])
+        assertError("1\nProperties=species:S:1:pos:R:3:a:R:4611686018427387904:b:R:4611686018427387904\nC 0 0 0 1 2\n",
+                    line: 2, contains: ["Properties", "more than"])
+        assertError("1\nProperties=species:S:1:pos:R:3:x:R:1048573\nC 0 0 0 1\n", line: 2, contains: ["x", "more than"])
+        assertError("1\nProperties=species:S:1:pos:R:3:x:R:1048572\nC 0 0 0 1\n", line: 3, contains: ["expected 1048576 columns"])
+    }
+
     func testStreamsLazilyAndErrorsAppearAtTheBadFrame() throws {
         // frame 0 fine, frame 1 broken: the reader opens and yields frame 0 before failing
         let text = "1\nenergy=1\nC 0 0 0\n1\nenergy=2\nQq 0 0 0\n"
