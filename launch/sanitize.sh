@@ -6,7 +6,8 @@
 # FILTER is a `swift test --filter` pattern. Without one: AddressSanitizer on every suite that runs
 # in-process (the CLI and mpirun suites spawn processes: their OpenMPI ranks leak at MPI_Finalize,
 # which is OpenMPI's and hwloc's, not se3's; run them with a FILTER and ASAN_OPTIONS=detect_leaks=0),
-# ThreadSanitizer on the layer suites, whose tensor-product kernels are the threaded code.
+# ThreadSanitizer on the layer suites, whose tensor-product kernels are the threaded code. Leak
+# detection is on, with XCTest's own retained test cases suppressed (Tests/Fixtures/sanitizers).
 # Ends with "sanitize KIND: N passed, N failed"; the status is swift test's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ case "$kind" in
   *) echo "usage: bash launch/sanitize.sh address|thread [FILTER]" >&2; exit 2 ;;
 esac
 export OPENBLAS_NUM_THREADS=1
+# XCTest on Linux keeps its test case objects alive until exit: their allocations are not leaks
+export LSAN_OPTIONS="suppressions=$PWD/Tests/Fixtures/sanitizers/lsan-xctest.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0

@@ -36,12 +36,11 @@ if [[ $# -eq 0 && "${SE3_FUZZ_SECONDS:-20}" != 0 ]]; then
   done
 fi
 if [[ $# -eq 0 && "${SE3_SANITIZE:-1}" != 0 ]]; then
-  # debug builds under ThreadSanitizer (the threaded kernels) and AddressSanitizer (the in-process
-  # suites; leak detection off: an exit-time leak report of the suites is not yet attributed, see
-  # docs/architecture.md)
+  # debug builds under ThreadSanitizer (the threaded kernels) and AddressSanitizer with leak
+  # detection (the in-process suites)
   for kind in thread address; do
     san=0
-    ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" bash launch/sanitize.sh "$kind" || san=$?
+    bash launch/sanitize.sh "$kind" || san=$?
     if [[ "$san" -ne 0 && "$status" -eq 0 ]]; then status=$san; fi
   done
 fi
